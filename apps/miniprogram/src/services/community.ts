@@ -1,0 +1,45 @@
+// Buildings, households and household bindings.
+import {
+  Binding,
+  BindingList,
+  BuildingList,
+  Household,
+  HouseholdList,
+  type BindingStatus,
+  type CreateBindingBody,
+} from '@linli/shared';
+import { api } from './api';
+
+/** Every building of the community, for a resident picking theirs. */
+export function listBuildingDirectory() {
+  return api.get('/api/v1/buildings/directory', BuildingList);
+}
+
+/** Buildings in the caller's scope (staff). */
+export function listBuildings() {
+  return api.get('/api/v1/buildings', BuildingList, { limit: 100 });
+}
+
+export function listBuildingHouseholds(buildingId: string) {
+  return api.get(`/api/v1/buildings/${encodeURIComponent(buildingId)}/households`, HouseholdList, { limit: 100 });
+}
+
+export function getHousehold(householdId: string) {
+  return api.get(`/api/v1/households/${encodeURIComponent(householdId)}`, Household);
+}
+
+export function listBindings(status?: BindingStatus) {
+  return api.get('/api/v1/household-bindings', BindingList, { status, limit: 100 });
+}
+
+export function requestBinding(body: CreateBindingBody) {
+  return api.post('/api/v1/household-bindings', Binding, body);
+}
+
+export function approveBinding(bindingId: string) {
+  return api.post(`/api/v1/household-bindings/${encodeURIComponent(bindingId)}/approve`, Binding);
+}
+
+export function rejectBinding(bindingId: string) {
+  return api.post(`/api/v1/household-bindings/${encodeURIComponent(bindingId)}/reject`, Binding);
+}

@@ -1,0 +1,64 @@
+// Page paths and the role-aware tab sets: which tabs a user sees, and where log-in and log-out lead.
+import Taro from '@tarojs/taro';
+import { isStaff, type Role } from '@linli/shared';
+
+export const pagePaths = {
+  login: '/pages/common/login/index',
+  me: '/pages/common/me/index',
+  chat: '/pages/resident/chat/index',
+  groupBuys: '/pages/resident/group-buys/index',
+  checkin: '/pages/resident/checkin/index',
+  bind: '/pages/resident/bind/index',
+  tasks: '/pages/volunteer/tasks/index',
+  workbench: '/pages/staff/workbench/index',
+  notices: '/pages/staff/notices/index',
+  residents: '/pages/staff/residents/index',
+  building: '/pages/staff/building/index',
+  household: '/pages/staff/household/index',
+} as const;
+
+export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';
+
+export interface Tab {
+  key: TabKey;
+  label: string;
+  path: string;
+}
+
+const tab = (key: TabKey, label: string): Tab => ({ key, label, path: pagePaths[key] });
+
+/** Staff tabs win for a staff member; everyone else gets the resident set, plus 任务 for volunteers. */
+export function tabsForRoles(roles: readonly { role: Role }[]): Tab[] {
+  if (isStaff(roles)) {
+    return [tab('workbench', '工作台'), tab('notices', '通知'), tab('residents', '住户'), tab('me', '我的')];
+  }
+  const tabs = [tab('chat', '楼栋群'), tab('groupBuys', '团购'), tab('checkin', '打卡')];
+  if (roles.some((r) => r.role === 'volunteer')) tabs.push(tab('tasks', '任务'));
+  tabs.push(tab('me', '我的'));
+  return tabs;
+}
+
+export function homePathForRoles(roles: readonly { role: Role }[]): string {
+  return tabsForRoles(roles)[0]!.path;
+}
+
+function currentRoute(): string {
+  const pages = Taro.getCurrentPages();
+  const page = pages[pages.length - 1];
+  return page?.route ?? page?.path ?? '';
+}
+
+let leavingForLogin = false;
+
+/** Idempotent: many requests failing at once after a lost session lead to one redirect. */
+export function goToLogin(): void {
+  if (leavingForLogin || currentRoute().includes('pages/common/login')) return;
+  leavingForLogin = true;
+  Taro.reLaunch({ url: pagePaths.login }).finally(() => {
+    leavingForLogin = false;
+  });
+}
+
+export function switchTab(path: string): void {
+  void Taro.reLaunch({ url: path });
+}

@@ -1,0 +1,96 @@
+// buildApp(config): the whole service as a Fastify instance: cross-cutting plugins first, then one plugin per feature.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { devWechatLogin, realWechatLogin, type WechatLogin } from './adapters/wechat/login';
+import type { AppConfig } from './config';
+import { openDatabase, type DatabaseHandle } from './db/client';
+import { expectedMigrationCount, findMigrationsFolder, findRepoRoot } from './db/migrations';
+import { isDatabaseEmpty, seedDemoCommunity } from './db/seed-demo';
+import { auditModule } from './modules/audit';
+import { authModule } from './modules/auth';
+import { bindingsModule } from './modules/bindings';
+import { communityModule } from './modules/community';
+import { gridsModule } from './modules/grids';
+import { healthModule } from './modules/health';
+import { householdImportModule } from './modules/household-import';
+import { authenticationPlugin } from './plugins/authentication';
+import { databasePlugin } from './plugins/database';
+import { errorsPlugin } from './plugins/errors';
+import { h5Plugin } from './plugins/h5';
+import { openapiPlugin } from './plugins/openapi';
+import { securityPlugin } from './plugins/security';
+
+export interface BuildAppOptions {
+  /** An already-open database (tests); otherwise the one the config names is opened, migrated and closed with the app. */
+  database?: DatabaseHandle;
+  /** Replaces the WeChat log-in adapter the config would choose. */
+  wechatLogin?: WechatLogin | null;
+  logger?: boolean | Record<string, unknown>;
+}
+
+function chooseWechatLogin(config: AppConfig): WechatLogin | null {
+  if (config.wechat) return realWechatLogin(config.wechat);
+  return config.devLogin ? devWechatLogin() : null;
+}
+
+function loggerOptions(config: AppConfig, override: BuildAppOptions['logger']) {
+  if (override !== undefined) return override;
+  const pretty = config.env !== 'production' && process.stdout.isTTY;
+  return {
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.body.refreshToken', 'req.body.code'],
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+  };
+}
+
+export async function buildApp(config: AppConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config, options.logger),
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : randomUUID()),
+    requestIdHeader: false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorsPlugin);
+  await app.register(securityPlugin);
+
+  const migrationsFolder = findMigrationsFolder(config.migrationsDir);
+  const ownsDatabase = !options.database;
+  const handle = options.database ?? (await openDatabase(config.database, app.log));
+  try {
+    if (ownsDatabase) await handle.migrate(migrationsFolder);
+    const seed = config.seedDemo === true || (config.seedDemo === 'if-empty-embedded' && handle.kind === 'pglite');
+    if (seed && (await isDatabaseEmpty(handle.db))) {
+      await seedDemoCommunity(handle.db);
+      app.log.info('seeded the demo community 阳光社区');
+    }
+  } catch (err) {
+    if (ownsDatabase) await handle.close().catch(() => undefined);
+    throw err;
+  }
+  await app.register(databasePlugin, { handle, closeOnShutdown: ownsDatabase });
+  await app.register(authenticationPlugin, { secret: config.jwtSecret });
+  await app.register(openapiPlugin);
+
+  await app.register(healthModule, { expectedMigrations: expectedMigrationCount(migrationsFolder) });
+  await app.register(async (api) => {
+    await api.register(authModule, {
+      devLogin: config.devLogin,
+      wechat: options.wechatLogin !== undefined ? options.wechatLogin : chooseWechatLogin(config),
+      rateLimit: config.rateLimit,
+    });
+    await api.register(communityModule);
+    await api.register(gridsModule);
+    await api.register(bindingsModule);
+    await api.register(householdImportModule);
+    await api.register(auditModule);
+  }, { prefix: '/api/v1' });
+
+  await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });
+  return app;
+}

@@ -1,0 +1,87 @@
+// Opens the database the config names: PostgreSQL through `pg`, or embedded PGlite in DATA_DIR.
+import { mkdirSync } from 'node:fs';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { AppConfig } from '../config';
+import * as schema from './schema';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type DbOrTx = Database | Transaction;
+
+/** Rows of a raw `db.execute(sql…)`: both drivers return `{ rows }`. */
+export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export interface DatabaseHandle {
+  kind: 'postgres' | 'pglite';
+  db: Database;
+  /** Runs the committed migrations; safe when several instances start at once on PostgreSQL. */
+  migrate(migrationsFolder: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(
+  config: AppConfig['database'],
+  log: { error: (obj: unknown, msg: string) => void } = console,
+  options: { pgliteSnapshot?: Blob } = {},
+): Promise<DatabaseHandle> {
+  if (config.kind === 'postgres') {
+    const { default: pg } = await import('pg');
+    const { drizzle } = await import('drizzle-orm/node-postgres');
+    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    const pool = new pg.Pool({ connectionString: config.url, max: 20, connectionTimeoutMillis: 5000 });
+    // A terminated connection (database restart) must not crash the process; the next query reconnects.
+    pool.on('error', (err) => log.error({ err }, 'idle PostgreSQL connection failed; it will be replaced'));
+    const db = drizzle(pool, { schema }) as unknown as Database;
+    return {
+      kind: 'postgres',
+      db,
+      async migrate(migrationsFolder) {
+        const client = new pg.Client({ connectionString: config.url });
+        await client.connect();
+        try {
+          await client.query('SELECT pg_advisory_lock(7471001)');
+          await migrate(drizzle(client), { migrationsFolder });
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(7471001)').catch(() => undefined);
+          await client.end();
+        }
+      },
+      async ping() {
+        await pool.query('SELECT 1');
+      },
+      async close() {
+        await pool.end();
+      },
+    };
+  }
+
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
+  // A snapshot (dumpDataDir) lets tests start from an already-migrated database in about a second.
+  const client = new PGlite({
+    ...(config.dataDir ? { dataDir: config.dataDir } : {}),
+    ...(options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {}),
+  });
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Database;
+  return {
+    kind: 'pglite',
+    db,
+    async migrate(migrationsFolder) {
+      await migrate(drizzle(client), { migrationsFolder });
+    },
+    async ping() {
+      await client.query('SELECT 1');
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}

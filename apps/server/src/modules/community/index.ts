@@ -1,0 +1,105 @@
+// Who am I, and the community's structure: buildings, households and their persons, within the caller's scope.
+import {
+  BuildingList, ErrorBody, Household, HouseholdList, IdParams, maskPhone, MeResponse, type CareTag,
+} from '@linli/shared';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { can } from '../../authorization/policy';
+import { scopeOfBuilding, scopeOfHousehold, scopeOfPerson } from '../../authorization/scopes';
+import { users } from '../../db/schema';
+import { notFound } from '../../errors';
+import { toUserDto } from '../auth/users';
+import { recordAudit } from '../audit/service';
+import {
+  approvedHouseholdsOfUser, buildingDirectory, buildingsInScope, householdsOfBuilding, householdWithPersons, personPhone,
+} from './queries';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+
+export const communityModule: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', app.authenticate);
+
+  app.get('/me', {
+    schema: { tags: ['community'], summary: 'The caller: account, roles with scope, bound households', response: { 200: MeResponse, ...errors } },
+  }, async (request) => {
+    const [user] = await app.db.select().from(users).where(eq(users.id, request.actor.userId));
+    if (!user) throw notFound('账号');
+    return {
+      user: toUserDto(user),
+      roles: request.actor.roles,
+      households: await approvedHouseholdsOfUser(app.db, user.id),
+    };
+  });
+
+  app.get('/buildings', {
+    schema: { tags: ['community'], summary: "Buildings in the caller's scope", response: { 200: BuildingList, ...errors } },
+  }, async (request) => ({ items: await buildingsInScope(app.db, request.actor), nextCursor: null }));
+
+  app.get('/buildings/directory', {
+    schema: { tags: ['community'], summary: 'All buildings by name, for choosing one to bind to', response: { 200: BuildingList, ...errors } },
+  }, async () => ({ items: await buildingDirectory(app.db), nextCursor: null }));
+
+  app.get('/buildings/:id/households', {
+    schema: { tags: ['community'], summary: 'Rooms of a building (staff of its grid)', params: IdParams, response: { 200: HouseholdList, ...errors } },
+  }, async (request) => {
+    const scope = await scopeOfBuilding(app.db, request.params.id);
+    if (!scope || !can(request.actor, 'building.households.list', scope)) throw notFound('楼栋');
+    return { items: await householdsOfBuilding(app.db, request.params.id), nextCursor: null };
+  });
+
+  app.get('/households/:id', {
+    schema: {
+      tags: ['community'],
+      summary: 'A household with its persons; phones are full for the household, masked for staff (reveal one with GET /persons/:id/phone)',
+      params: IdParams,
+      response: { 200: Household, ...errors },
+    },
+  }, async (request) => {
+    const scope = await scopeOfHousehold(app.db, request.params.id);
+    if (!scope || !can(request.actor, 'household.read', scope)) throw notFound('住户');
+    const household = await householdWithPersons(app.db, request.params.id);
+    if (!household) throw notFound('住户');
+    const ownHousehold = request.actor.households.some((h) => h.householdId === household.id);
+    const { members, ...rest } = household;
+    return {
+      ...rest,
+      persons: members.map((p) => ({
+        id: p.id,
+        name: p.name,
+        relation: p.relation,
+        birthYear: p.birthYear,
+        isRenter: p.isRenter,
+        careTags: p.careTags as CareTag[],
+        phone: ownHousehold ? p.phone : maskPhone(p.phone),
+        phoneMasked: !ownHousehold && p.phone !== null,
+      })),
+    };
+  });
+
+  app.get('/persons/:id/phone', {
+    schema: {
+      tags: ['community'],
+      summary: "A person's full phone number, for a call; every staff read is audit-logged",
+      params: IdParams,
+      response: { 200: z.object({ personId: z.uuid(), phone: z.string().nullable() }), ...errors },
+    },
+  }, async (request) => {
+    const scope = await scopeOfPerson(app.db, request.params.id);
+    if (!scope || !can(request.actor, 'person.phone.reveal', scope)) throw notFound('成员');
+    const person = await personPhone(app.db, request.params.id);
+    if (!person) throw notFound('成员');
+    const ownHousehold = request.actor.households.some((h) => h.householdId === scope.householdId);
+    if (!ownHousehold) {
+      await recordAudit(app.db, {
+        actorId: request.actor.userId,
+        communityId: scope.communityId,
+        action: 'person.phone.read',
+        subjectType: 'person',
+        subjectId: person.id,
+        details: { householdId: scope.householdId, personName: person.name },
+      });
+    }
+    return { personId: person.id, phone: person.phone };
+  });
+};

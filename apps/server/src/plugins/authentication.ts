@@ -1,0 +1,63 @@
+// Access tokens (HS256 JWT, 15 min) and the `authenticate` hook that puts the caller's Actor on the request.
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Actor } from '../authorization/policy';
+import { loadActor } from '../authorization/actor';
+import { unauthenticated } from '../errors';
+
+export const accessTokenTtlSeconds = 15 * 60;
+
+interface AccessClaims {
+  sub: string;
+  typ: 'access';
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AccessClaims;
+    user: AccessClaims;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+  }
+  interface FastifyInstance {
+    authenticate: (request: FastifyRequest) => Promise<void>;
+    signAccessToken: (userId: string) => string;
+    /** Verifies a raw access token (the WebSocket passes it in the query) and returns the user id. */
+    verifyAccessToken: (token: string) => string;
+  }
+}
+
+export const authenticationPlugin = fp(async function authenticationPlugin(app: FastifyInstance, opts: { secret: string }) {
+  await app.register(fastifyJwt, {
+    secret: opts.secret,
+    sign: { algorithm: 'HS256', expiresIn: accessTokenTtlSeconds },
+    verify: { algorithms: ['HS256'] },
+  });
+
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.decorate('signAccessToken', (userId: string) => app.jwt.sign({ sub: userId, typ: 'access' }));
+  app.decorate('verifyAccessToken', (token: string) => {
+    let claims: AccessClaims;
+    try {
+      claims = app.jwt.verify<AccessClaims>(token);
+    } catch (err) {
+      const expired = (err as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
+      throw expired ? unauthenticated('登录已过期，请刷新或重新登录', 'TOKEN_EXPIRED') : unauthenticated('登录凭证无效，请重新登录');
+    }
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string') throw unauthenticated('登录凭证无效，请重新登录');
+    return claims.sub;
+  });
+
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw unauthenticated('请先登录（缺少 Authorization: Bearer 令牌）');
+    const userId = app.verifyAccessToken(match[1]!);
+    request.actor = await loadActor(app.db, userId);
+  });
+});

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+// What staff looked at that belongs to someone else. Health data joins with the health module.
+export const AuditAction = z.enum(['person.phone.read', 'household.read', 'health.read', 'export.read']);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export const AuditEntry = z.object({
+  id: z.uuid(),
+  actorId: z.uuid(),
+  actorName: z.string(),
+  action: z.string(),
+  subjectType: z.string(),
+  subjectId: z.string(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+export const AuditList = z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() });
+export const AuditQuery = z.object({
+  action: z.string().max(60).optional(),
+  actorId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+});
