@@ -3,8 +3,8 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, 
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages/shared/src', '<rootDir>/apps/server/src', '<rootDir>/tests'],
-  testMatch: ['**/*.test.ts'],
+  roots: ['<rootDir>/packages/shared/src', '<rootDir>/apps/server/src', '<rootDir>/apps/miniprogram/src', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   // cookie and content-disposition ship ESM only; Node 20 jest cannot require them untransformed.
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(content-disposition|cookie)[@/])'],

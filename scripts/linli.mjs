@@ -3,7 +3,7 @@
 // embedded database. `npm test`: install, build both mini-program targets, type-check, run every test suite.
 // Needs only Node 20 and npm: pnpm itself is fetched from the npm registry when it is not installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,6 +60,7 @@ function ensureBuilt(target, output, { force = false } = {}) {
   if (!force && !stale) return;
   step(`Building the mini-program for ${target} (about 30–60 s on 2 cores) …`);
   if (pnpm(['--filter', '@linli/miniprogram', `build:${target}`]) !== 0) fail(`the ${target} build failed: see the compiler output above`);
+  if (!existsSync(output)) fail(`the ${target} build finished without writing ${output}: is apps/miniprogram in the workspace?`);
 }
 
 function ensureChromium() {
@@ -69,7 +70,7 @@ function ensureChromium() {
     fail(`The browser tests need Debian's Chromium at ${chromiumPath}. Install it with: sudo apt-get install -y chromium`);
   }
   step("Installing Debian's chromium for the browser tests …");
-  if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }) !== 0) {
+  if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-wqy-microhei'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }) !== 0) {
     fail('apt-get could not install chromium');
   }
 }
@@ -97,8 +98,12 @@ function test() {
   const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite (set DATABASE_URL to use PostgreSQL)';
   step(`Running the test suites on ${where} …`);
   const args = ['exec', 'jest', '--maxWorkers=2', ...(process.env.CI ? ['--forceExit'] : []), ...process.argv.slice(3)];
+  const summaryFile = join(root, '.tmp/test-summary.txt');
+  rmSync(summaryFile, { force: true });
   const status = pnpm(args, { env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() } });
-  process.exit(status);
+  const summary = existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8').trim() : '';
+  console.log(`\n${summary || `0 passed, 1 failed (jest exited with status ${status} before reporting)`}`);
+  process.exit(status === 0 && !summary ? 1 : status);
 }
 
 const command = process.argv[2];

@@ -46,7 +46,8 @@ export const authenticationPlugin = fp(async function authenticationPlugin(app: 
     try {
       claims = app.jwt.verify<AccessClaims>(token);
     } catch (err) {
-      const expired = (err as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
+      const code = (err as { code?: string }).code ?? '';
+      const expired = ['FAST_JWT_EXPIRED', 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED'].includes(code);
       throw expired ? unauthenticated('登录已过期，请刷新或重新登录', 'TOKEN_EXPIRED') : unauthenticated('登录凭证无效，请重新登录');
     }
     if (claims.typ !== 'access' || typeof claims.sub !== 'string') throw unauthenticated('登录凭证无效，请重新登录');

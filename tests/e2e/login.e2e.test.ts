@@ -1,0 +1,69 @@
+// A newcomer in a browser: the server serves the h5 build; residents and grid workers log in with a demo phone
+// and land on their own tabs. Screenshots are left in tests/artifacts/ to look at.
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPhonePage, screenshot } from '../support/browser';
+import { startTestServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function logInAs(page: Page, phone: string) {
+  await page.goto(server.url);
+  await page.getByText('演示账号').waitFor();
+  await page.locator('input').first().fill(phone);
+  await page.getByText('登录', { exact: true }).click();
+  await page.locator('.role-tab-bar').waitFor();
+}
+
+test('a resident logs in with a demo phone and sees their own household under 我的', async () => {
+  const page = await openPhonePage(browser);
+  await logInAs(page, '13801110100');
+  await page.locator('.role-tab-bar').getByText('楼栋群').waitFor();
+  expect(await page.locator('.role-tab-bar').innerText()).not.toContain('工作台');
+
+  await page.locator('.role-tab-bar').getByText('我的').click();
+  await page.getByText('退出登录').waitFor();
+  const body = await page.locator('body').innerText();
+  expect(body).toContain('1号楼');
+  expect(body).toContain('1单元');
+  expect(body).toContain('101');
+  await screenshot(page, 'resident-me');
+
+  await page.getByText('退出登录').click();
+  await page.getByText('演示账号').waitFor();
+  await page.close();
+}, 60_000);
+
+test('a grid worker logs in and gets the staff tabs, not the resident ones', async () => {
+  const page = await openPhonePage(browser);
+  await logInAs(page, '13900000001');
+  const tabs = await page.locator('.role-tab-bar').innerText();
+  expect(tabs).toContain('工作台');
+  expect(tabs).toContain('住户');
+  expect(tabs).not.toContain('楼栋群');
+  await page.getByText('待审核的住户绑定').waitFor();
+  await screenshot(page, 'grid-worker-workbench');
+  await page.close();
+}, 60_000);
+
+test('a wrong phone gets a clear message and stays on the log-in page', async () => {
+  const page = await openPhonePage(browser);
+  await page.goto(server.url);
+  await page.getByText('演示账号').waitFor();
+  await page.locator('input').first().fill('12345');
+  await page.getByText('登录', { exact: true }).click();
+  await page.getByText('手机号').first().waitFor();
+  expect(await page.locator('.login__error').innerText()).toMatch(/手机号/);
+  expect(await page.locator('.role-tab-bar').count()).toBe(0);
+  await page.close();
+}, 60_000);
