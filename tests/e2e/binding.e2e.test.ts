@@ -1,0 +1,60 @@
+// The binding flow in the browser: a newcomer asks to be linked to 1号楼 1单元 102, the grid worker of that
+// building approves it on 工作台, and the newcomer then sees the room on 我的.
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPhonePage, screenshot } from '../support/browser';
+import { startTestServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function logInAs(page: Page, phone: string) {
+  await page.goto(server.url);
+  await page.getByText('演示账号').waitFor();
+  await page.locator('input').first().fill(phone);
+  await page.getByText('登录', { exact: true }).click();
+  await page.locator('.role-tab-bar').waitFor();
+}
+
+test('newcomer requests a binding, the grid worker approves it, the newcomer sees the room', async () => {
+  const newcomer = await openPhonePage(browser);
+  await logInAs(newcomer, '13812345678');
+  await newcomer.locator('.role-tab-bar').getByText('我的').click();
+  await newcomer.getByText('还没有绑定住户').waitFor();
+  await newcomer.getByText('绑定住户', { exact: true }).click();
+
+  await newcomer.locator('.choice', { hasText: '1号楼' }).click();
+  await newcomer.locator('.bind__input input').nth(0).fill('1');
+  await newcomer.locator('.bind__input input').nth(1).fill('102');
+  await newcomer.locator('.choice', { hasText: '子女' }).click();
+  await newcomer.getByText('提交绑定申请').click();
+  await newcomer.getByText('已提交 1号楼 1单元 102，待网格员审核').waitFor();
+  await newcomer.locator('.tag', { hasText: '待审核' }).waitFor();
+  await screenshot(newcomer, 'binding-requested');
+
+  const gridWorker = await openPhonePage(browser);
+  await logInAs(gridWorker, '13900000001');
+  const request = gridWorker.locator('.workbench__binding', { hasText: '1号楼 1单元 102' });
+  await request.waitFor();
+  expect(await request.innerText()).toContain('子女');
+  expect(await request.innerText()).not.toContain('13812345678'); // staff see phones masked
+  await request.getByText('通过').click();
+  await gridWorker.getByText('没有待审核的绑定申请').waitFor();
+
+  await newcomer.reload();
+  await newcomer.goto(`${server.url}/#/pages/common/me/index`);
+  await newcomer.getByText('1号楼 1单元 102').waitFor();
+  expect(await newcomer.getByText('还没有绑定住户').count()).toBe(0);
+  await screenshot(newcomer, 'binding-approved-me');
+  await newcomer.close();
+  await gridWorker.close();
+}, 90_000);
