@@ -1,7 +1,7 @@
 // The binding flow in the browser: a newcomer asks to be linked to 1号楼 1单元 102, the grid worker of that
 // building approves it on 工作台, and the newcomer then sees the room on 我的.
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPhonePage, screenshot } from '../support/browser';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, logInAs, openPhonePage, screenshot } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -17,17 +17,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function logInAs(page: Page, phone: string) {
-  await page.goto(server.url);
-  await page.getByText('演示账号').waitFor();
-  await page.locator('input').first().fill(phone);
-  await page.getByText('登录', { exact: true }).click();
-  await page.locator('.role-tab-bar').waitFor();
-}
-
 test('newcomer requests a binding, the grid worker approves it, the newcomer sees the room', async () => {
   const newcomer = await openPhonePage(browser);
-  await logInAs(newcomer, '13812345678');
+  await logInAs(newcomer, server.url, '13812345678');
   await newcomer.locator('.role-tab-bar').getByText('我的').click();
   await newcomer.getByText('还没有绑定住户').waitFor();
   await newcomer.getByText('绑定住户', { exact: true }).click();
@@ -42,7 +34,7 @@ test('newcomer requests a binding, the grid worker approves it, the newcomer see
   await screenshot(newcomer, 'binding-requested');
 
   const gridWorker = await openPhonePage(browser);
-  await logInAs(gridWorker, '13900000001');
+  await logInAs(gridWorker, server.url, '13900000001');
   const request = gridWorker.locator('.workbench__binding', { hasText: '1号楼 1单元 102' });
   await request.waitFor();
   expect(await request.innerText()).toContain('子女');

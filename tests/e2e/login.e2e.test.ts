@@ -1,7 +1,7 @@
 // A newcomer in a browser: the server serves the h5 build; residents and grid workers log in with a demo phone
 // and land on their own tabs. Screenshots are left in tests/artifacts/ to look at.
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPhonePage, screenshot } from '../support/browser';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, logInAs, openPhonePage, screenshot } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -17,17 +17,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function logInAs(page: Page, phone: string) {
-  await page.goto(server.url);
-  await page.getByText('演示账号').waitFor();
-  await page.locator('input').first().fill(phone);
-  await page.getByText('登录', { exact: true }).click();
-  await page.locator('.role-tab-bar').waitFor();
-}
-
 test('a resident logs in with a demo phone and sees their own household under 我的', async () => {
   const page = await openPhonePage(browser);
-  await logInAs(page, '13801110100');
+  await logInAs(page, server.url, '13801110100');
   await page.locator('.role-tab-bar').getByText('楼栋群').waitFor();
   expect(await page.locator('.role-tab-bar').innerText()).not.toContain('工作台');
 
@@ -46,7 +38,7 @@ test('a resident logs in with a demo phone and sees their own household under �
 
 test('a grid worker logs in and gets the staff tabs, not the resident ones', async () => {
   const page = await openPhonePage(browser);
-  await logInAs(page, '13900000001');
+  await logInAs(page, server.url, '13900000001');
   const tabs = await page.locator('.role-tab-bar').innerText();
   expect(tabs).toContain('工作台');
   expect(tabs).toContain('住户');

@@ -20,3 +20,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Log in on the h5 log-in page with a (demo) phone and wait for the role's tab bar. */
+export async function logInAs(page: Page, baseUrl: string, phone: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByText('演示账号').waitFor();
+  await page.locator('input').first().fill(phone);
+  await page.getByText('登录', { exact: true }).click();
+  await page.locator('.role-tab-bar').waitFor();
+}
