@@ -85,6 +85,7 @@ describe('WeChat log-in (code2session against WECHAT_API_BASE)', () => {
   it.each([
     ['answers HTTP 500', 'error500'],
     ['answers 200 with a body that is not JSON', 'not-json'],
+    ['says it is busy (errcode -1)', 'busy'],
   ] as const)('answers 503 SERVICE_UNAVAILABLE when WeChat %s, and creates nothing', async (_name, mode) => {
     fake.addCode('code-d', { openid: 'openid-dave', session_key: 'SESSIONKEY-dave' });
     fake.setMode(mode);
@@ -120,6 +121,29 @@ describe('WeChat log-in (code2session against WECHAT_API_BASE)', () => {
     expect(res.json().error).toEqual({ code: 'VALIDATION_FAILED', message: expect.any(String), details: expect.any(Array) });
     expect(fake.calls).toEqual([]);
     expect(await countUsers(t)).toBe(before);
+  });
+});
+
+describe('WeChat configured with the wrong secret (our fault, not the user\'s)', () => {
+  let fake: FakeWechat;
+  let t: TestApp;
+  beforeAll(async () => {
+    fake = await startFakeWechat({ appId: 'wxtest', secret: 'secret' });
+    t = await createTestApp({ seed: 'none', env: { WECHAT_APPID: 'wxtest', WECHAT_SECRET: 'not-the-secret', WECHAT_API_BASE: fake.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE rather than telling the user their log-in failed, and creates nothing', async () => {
+    fake.addCode('code-g', { openid: 'openid-gina', session_key: 'SESSIONKEY-gina' });
+    const res = await wechatLogin(t, { code: 'code-g' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(res.body).not.toContain('not-the-secret');
+    expect(fake.calls).toHaveLength(1);
+    expect(await countUsers(t)).toBe(0);
   });
 });
 

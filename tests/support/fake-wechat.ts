@@ -13,7 +13,7 @@ export interface RecordedCall {
   query: Record<string, string>;
 }
 
-export type FakeWechatMode = 'normal' | 'error500' | 'hang' | 'not-json';
+export type FakeWechatMode = 'normal' | 'error500' | 'hang' | 'not-json' | 'busy';
 
 export interface FakeWechat {
   /** Base URL to give the server as WECHAT_API_BASE. */
@@ -23,7 +23,7 @@ export interface FakeWechat {
   calls: RecordedCall[];
   /** Makes `code` a valid wx.login code for `session`. */
   addCode(code: string, session: FakeWechatSession): void;
-  /** normal: answer like WeChat; error500: HTTP 500; hang: never answer; not-json: 200 with an HTML page. */
+  /** normal: answer like WeChat; error500: HTTP 500; hang: never answer; not-json: 200 with an HTML page; busy: errcode -1. */
   setMode(mode: FakeWechatMode): void;
   close(): Promise<void>;
 }
@@ -52,6 +52,7 @@ export async function startFakeWechat(options: { appId?: string; secret?: string
     if (mode === 'hang') return; // the socket is destroyed by close()
     if (mode === 'error500') return answer(res, 500, 'internal error');
     if (mode === 'not-json') return answer(res, 200, '<html>gateway</html>');
+    if (mode === 'busy') return answer(res, 200, { errcode: -1, errmsg: 'system error' });
     if (req.method !== 'GET' || url.pathname !== '/sns/jscode2session') return answer(res, 404, 'not found');
     const q = url.searchParams;
     if (q.get('grant_type') !== 'authorization_code') return answer(res, 200, { errcode: 40002, errmsg: 'invalid grant_type' });

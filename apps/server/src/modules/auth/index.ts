@@ -14,6 +14,11 @@ import { accessTokenTtlSeconds } from '../../plugins/authentication';
 import { issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from './tokens';
 import { findOrCreateUserByOpenid, findOrCreateUserByPhone, toUserDto } from './users';
 
+// code2session errcodes that are about the user's code (invalid, already used, risky account): the user may retry.
+// Anything else but -1 (busy) means our appid/secret or request is wrong, which no retry by the user can fix.
+const codeRefusedErrcodes = new Set([40029, 40163, 40226]);
+const wechatBusyErrcode = -1;
+
 export interface AuthModuleOptions {
   devLogin: boolean;
   wechat: WechatLogin | null;
@@ -77,9 +82,17 @@ export const authModule: FastifyPluginAsyncZod<AuthModuleOptions> = async (app, 
       session = await opts.wechat.code2session(request.body.code);
     } catch (err) {
       if (err instanceof WechatLoginError) {
-        request.log.warn({ err: err.message, errcode: err.wechatErrcode }, 'WeChat login failed');
-        if (err.wechatErrcode) throw unauthenticated('微信登录失败，请重试', 'WECHAT_LOGIN_FAILED');
-        throw serviceUnavailable('暂时无法连接微信，请稍后重试');
+        const errcode = err.wechatErrcode;
+        if (errcode !== undefined && codeRefusedErrcodes.has(errcode)) {
+          request.log.warn({ err: err.message, errcode }, 'WeChat refused the log-in code');
+          throw unauthenticated('微信登录失败，请重试', 'WECHAT_LOGIN_FAILED');
+        }
+        if (errcode === undefined || errcode === wechatBusyErrcode) {
+          request.log.warn({ err: err.message, errcode }, 'WeChat log-in is unavailable');
+          throw serviceUnavailable('暂时无法连接微信，请稍后重试');
+        }
+        request.log.error({ err: err.message, errcode }, 'WeChat rejected our own credentials or request: check WECHAT_APPID and WECHAT_SECRET');
+        throw serviceUnavailable('微信登录暂不可用，请稍后重试或联系社区工作人员');
       }
       throw err;
     }
