@@ -48,6 +48,33 @@ test('a grid worker logs in and gets the staff tabs, not the resident ones', asy
   await page.close();
 }, 60_000);
 
+test('a grid worker finds a room and reveals a masked phone to call; the reveal is audit-logged', async () => {
+  const page = await openPhonePage(browser);
+  await logInAs(page, server.url, '13900000001');
+  await page.locator('.role-tab-bar').getByText('住户').click();
+  await page.getByText('1号楼', { exact: true }).click();
+  await page.locator('.building__room >> visible=true').first().click(); // 1单元 101
+
+  const visible = page.locator('.taro_page >> visible=true').last();
+  await visible.getByText('1号楼 1单元 101').waitFor();
+  expect(await visible.innerText()).toContain('138****0100');
+  expect(await visible.innerText()).not.toContain('13801110100');
+
+  await visible.getByText('查看号码并拨打').first().click();
+  await visible.getByText('电话：13801110100').waitFor();
+  expect(await visible.innerText()).not.toContain('138****0100');
+  await screenshot(page, 'grid-worker-household-call');
+
+  const admin = await (await fetch(`${server.url}/api/v1/auth/dev-login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: '13900000000' }),
+  })).json();
+  const audit = await (await fetch(`${server.url}/api/v1/audit`, { headers: { authorization: `Bearer ${admin.accessToken}` } })).json();
+  expect(audit.items).toEqual([expect.objectContaining({ action: 'person.phone.read' })]);
+  await page.close();
+}, 60_000);
+
 test('a wrong phone gets a clear message and stays on the log-in page', async () => {
   const page = await openPhonePage(browser);
   await page.goto(server.url);

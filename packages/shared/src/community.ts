@@ -51,6 +51,10 @@ export const Person = z.object({
 });
 export type Person = z.infer<typeof Person>;
 
+/** A person's full phone number, revealed one at a time for a call (a staff read is audit-logged). */
+export const PersonPhone = z.object({ personId: z.uuid(), phone: z.string().nullable() });
+export type PersonPhone = z.infer<typeof PersonPhone>;
+
 export const Household = z.object({
   id: z.uuid(),
   buildingId: z.uuid(),

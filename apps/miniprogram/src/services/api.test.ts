@@ -1,7 +1,7 @@
 // The api client's promises about sessions: one shared refresh, one retry, and a clean log-out when renewal fails.
 import Taro from '@tarojs/taro';
-import { MeResponse } from '@linli/shared';
-import { request } from './api';
+import { BuildingList, MeResponse } from '@linli/shared';
+import { api, request } from './api';
 import { readTokens, saveTokens } from './storage';
 
 jest.mock('./platform', () => ({ apiBase: '', isH5: true, isWeapp: false }));
@@ -87,4 +87,34 @@ it('refuses a response that does not match its schema', async () => {
   jest.spyOn(console, 'error').mockImplementation(() => {});
 
   await expect(request('/api/v1/me', { schema: MeResponse })).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+});
+
+it('follows every page of a list to its end, passing each cursor on', async () => {
+  const building = (n: number) => ({
+    id: `6f1c1c1e-1d7e-4c38-9a57-3f0e3c2b9a${String(n).padStart(2, '0')}`,
+    communityId: me.roles[0]!.communityId,
+    gridId: me.roles[0]!.communityId,
+    name: `${n}号楼`,
+    gridName: '第一网格',
+    householdCount: 1,
+  });
+  const pages: Record<string, { items: unknown[]; nextCursor: string | null }> = {
+    '': { items: [building(1), building(2)], nextCursor: 'c2' },
+    c2: { items: [building(3)], nextCursor: 'c3' },
+    c3: { items: [building(4)], nextCursor: null },
+  };
+  taroRequest.mockImplementation(async (call: Call) => {
+    const cursor = new URL(call.url, 'http://x').searchParams.get('cursor') ?? '';
+    return { statusCode: 200, data: pages[cursor] };
+  });
+
+  const all = await api.getAllPages('/api/v1/buildings', BuildingList);
+
+  expect(all.items.map((b) => b.name)).toEqual(['1号楼', '2号楼', '3号楼', '4号楼']);
+  expect(all.nextCursor).toBeNull();
+  expect(taroRequest.mock.calls.map(([c]: [Call]) => c.url)).toEqual([
+    '/api/v1/buildings?limit=100',
+    '/api/v1/buildings?limit=100&cursor=c2',
+    '/api/v1/buildings?limit=100&cursor=c3',
+  ]);
 });

@@ -167,8 +167,26 @@ export async function request<S extends z.ZodType>(path: string, options: Reques
   return parsed.data;
 }
 
+type PageSchema = z.ZodType<{ items: unknown[]; nextCursor: string | null }>;
+const maxPagesFollowed = 50;
+
+/**
+ * Every page of a cursor-paged list, 100 items a request, followed to its end: a building's rooms or the
+ * pending bindings must not stop silently at the first page. Gives up after 50 pages rather than loop forever.
+ */
+async function getAllPages<S extends PageSchema>(path: string, schema: S, query: Query = {}): Promise<z.output<S>> {
+  let page = await request(path, { schema, query: { ...query, limit: 100 } });
+  const items = [...page.items];
+  for (let followed = 1; page.nextCursor && followed < maxPagesFollowed; followed++) {
+    page = await request(path, { schema, query: { ...query, limit: 100, cursor: page.nextCursor } });
+    items.push(...page.items);
+  }
+  return { ...page, items, nextCursor: null };
+}
+
 export const api = {
   get: <S extends z.ZodType>(path: string, schema: S, query?: Query) => request(path, { schema, query }),
+  getAllPages,
   post: <S extends z.ZodType>(path: string, schema: S, body: unknown = {}) =>
     request(path, { method: 'POST', schema, body }),
 };

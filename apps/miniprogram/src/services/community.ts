@@ -5,6 +5,7 @@ import {
   BuildingList,
   Household,
   HouseholdList,
+  PersonPhone,
   type BindingStatus,
   type CreateBindingBody,
 } from '@linli/shared';
@@ -17,19 +18,24 @@ export function listBuildingDirectory() {
 
 /** Buildings in the caller's scope (staff). */
 export function listBuildings() {
-  return api.get('/api/v1/buildings', BuildingList, { limit: 100 });
+  return api.getAllPages('/api/v1/buildings', BuildingList);
 }
 
 export function listBuildingHouseholds(buildingId: string) {
-  return api.get(`/api/v1/buildings/${encodeURIComponent(buildingId)}/households`, HouseholdList, { limit: 100 });
+  return api.getAllPages(`/api/v1/buildings/${encodeURIComponent(buildingId)}/households`, HouseholdList);
 }
 
 export function getHousehold(householdId: string) {
   return api.get(`/api/v1/households/${encodeURIComponent(householdId)}`, Household);
 }
 
+/** The full number of one person, for a call; the server writes every staff read to the audit log. */
+export function revealPersonPhone(personId: string) {
+  return api.get(`/api/v1/persons/${encodeURIComponent(personId)}/phone`, PersonPhone);
+}
+
 export function listBindings(status?: BindingStatus) {
-  return api.get('/api/v1/household-bindings', BindingList, { status, limit: 100 });
+  return api.getAllPages('/api/v1/household-bindings', BindingList, { status });
 }
 
 export function requestBinding(body: CreateBindingBody) {

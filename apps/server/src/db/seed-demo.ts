@@ -69,22 +69,31 @@ export async function seedDemoCommunity(db: Database): Promise<{ communityId: st
       const size = 1 + Math.floor(random() * 4);
       const rented = index % 7 === 3;
       const phone = demoResidentPhone(buildingNumber.get(h.buildingId)!, Number(h.unit), h.room);
-      const relations: PersonRelation[] = rented ? ['renter', 'renter', 'renter', 'renter'] : ['owner', 'spouse', 'child', 'parent'];
+      const hasInfant = !rented && size === 4 && index % 3 === 0;
+      const relations: PersonRelation[] = rented
+        ? ['renter', 'renter', 'renter', 'renter']
+        : ['owner', 'spouse', 'child', hasInfant ? 'child' : 'parent'];
+      // Ages follow the relations: a spouse near the owner's age, children a generation younger, parents older.
+      const ownerBirthYear = rented ? 1975 + Math.floor(random() * 25) : 1958 + Math.floor(random() * 35);
+      const birthYearOf = (relation: PersonRelation, i: number) => {
+        if (relation === 'spouse') return ownerBirthYear - 3 + Math.floor(random() * 7);
+        if (relation === 'child') return hasInfant && i === 3 ? 2024 : Math.min(ownerBirthYear + 24 + Math.floor(random() * 8), 2022);
+        if (relation === 'parent') return ownerBirthYear - 32 + Math.floor(random() * 8);
+        if (relation === 'renter' && i > 0) return 1975 + Math.floor(random() * 25);
+        return ownerBirthYear;
+      };
       const usedNames = new Set<string>();
       for (let i = 0; i < size; i++) {
         let name = `${surname}${pick(givenNames)}`;
         while (usedNames.has(name)) name = `${surname}${pick(givenNames)}${usedNames.size}`;
         usedNames.add(name);
         const careTags: CareTag[] = [];
-        let birthYear = 1960 + Math.floor(random() * 45);
+        let birthYear = birthYearOf(relations[i]!, i);
         if (size === 1 && index % 5 === 0) {
           careTags.push('elderly_alone');
           birthYear = 1938 + Math.floor(random() * 15);
         }
-        if (i === 3 && index % 3 === 0) {
-          careTags.push('infant');
-          birthYear = 2024;
-        }
+        if (hasInfant && i === 3) careTags.push('infant');
         if (i === 0 && index % 11 === 4) careTags.push('chronic_medication');
         if (i === 1 && index % 13 === 6) careTags.push('pregnant');
         if (i === 0 && index % 17 === 9) careTags.push('disabled');

@@ -1,9 +1,8 @@
 // Who am I, and the community's structure: buildings, households and their persons, within the caller's scope.
 import {
-  BuildingList, ErrorBody, Household, HouseholdList, IdParams, maskPhone, MeResponse, type CareTag,
+  BuildingList, ErrorBody, Household, HouseholdList, IdParams, maskPhone, MeResponse, PersonPhone, type CareTag,
 } from '@linli/shared';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { can } from '../../authorization/policy';
 import { scopeOfBuilding, scopeOfHousehold, scopeOfPerson } from '../../authorization/scopes';
@@ -82,7 +81,7 @@ export const communityModule: FastifyPluginAsyncZod = async (app) => {
       tags: ['community'],
       summary: "A person's full phone number, for a call; every staff read is audit-logged",
       params: IdParams,
-      response: { 200: z.object({ personId: z.uuid(), phone: z.string().nullable() }), ...errors },
+      response: { 200: PersonPhone, ...errors },
     },
   }, async (request) => {
     const scope = await scopeOfPerson(app.db, request.params.id);
