@@ -65,12 +65,12 @@ test('a grid worker finds a room and reveals a masked phone to call; the reveal 
   expect(await visible.innerText()).not.toContain('138****0100');
   await screenshot(page, 'grid-worker-household-call');
 
-  const admin = await (await fetch(`${server.url}/api/v1/auth/dev-login`, {
+  const admin = (await (await fetch(`${server.url}/api/v1/auth/dev-login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ phone: '13900000000' }),
-  })).json();
-  const audit = await (await fetch(`${server.url}/api/v1/audit`, { headers: { authorization: `Bearer ${admin.accessToken}` } })).json();
+  })).json()) as { accessToken: string };
+  const audit = (await (await fetch(`${server.url}/api/v1/audit`, { headers: { authorization: `Bearer ${admin.accessToken}` } })).json()) as { items: unknown[] };
   expect(audit.items).toEqual([expect.objectContaining({ action: 'person.phone.read' })]);
   await page.close();
 }, 60_000);
