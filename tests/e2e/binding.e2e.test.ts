@@ -50,3 +50,30 @@ test('newcomer requests a binding, the grid worker approves it, the newcomer see
   await newcomer.close();
   await gridWorker.close();
 }, 90_000);
+
+test('a rejected request shows the grid worker\'s reason to the resident', async () => {
+  const newcomer = await openPhonePage(browser);
+  await logInAs(newcomer, server.url, '13812340000');
+  await newcomer.goto(`${server.url}/#/pages/resident/bind/index`);
+  await newcomer.locator('.choice', { hasText: '2号楼' }).click();
+  await newcomer.locator('.bind__input input').nth(0).fill('2');
+  await newcomer.locator('.bind__input input').nth(1).fill('201');
+  await newcomer.getByText('提交绑定申请').click();
+  await newcomer.getByText('已提交 2号楼 2单元 201，待网格员审核').waitFor();
+
+  const gridWorker = await openPhonePage(browser);
+  await logInAs(gridWorker, server.url, '13900000001');
+  const request = gridWorker.locator('.workbench__binding', { hasText: '2号楼 2单元 201' });
+  await request.getByText('驳回', { exact: true }).click();
+  await request.locator('.field__input input').fill('房号不符，请核对门牌后重新申请');
+  await request.getByText('确认驳回').click();
+  await gridWorker.getByText('没有待审核的绑定申请').waitFor();
+
+  await newcomer.reload();
+  const mine = newcomer.locator('.row', { hasText: '2号楼 2单元 201' });
+  await mine.getByText('未通过').waitFor();
+  expect(await mine.innerText()).toContain('原因：房号不符，请核对门牌后重新申请');
+  await screenshot(newcomer, 'binding-rejected');
+  await newcomer.close();
+  await gridWorker.close();
+}, 90_000);

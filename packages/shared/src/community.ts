@@ -86,6 +86,16 @@ export const RoomLabel = z.string().trim().min(1).max(10);
 // Household binding: a resident asks to be linked to a room; a grid worker of that building decides.
 export const BindingStatus = z.enum(['pending', 'approved', 'rejected']);
 export type BindingStatus = z.infer<typeof BindingStatus>;
+export const bindingStatusLabels: Record<BindingStatus, string> = {
+  pending: '待审核',
+  approved: '已通过',
+  rejected: '未通过',
+};
+
+/** 1号楼 1单元 101 */
+export function householdLabel(h: { buildingName: string; unit: string; room: string }): string {
+  return `${h.buildingName} ${h.unit}单元 ${h.room}`;
+}
 export const bindingTransitions: Transitions<BindingStatus> = {
   pending: ['approved', 'rejected'],
   approved: [],

@@ -46,6 +46,6 @@ export function approveBinding(bindingId: string) {
   return api.post(`/api/v1/household-bindings/${encodeURIComponent(bindingId)}/approve`, Binding);
 }
 
-export function rejectBinding(bindingId: string) {
-  return api.post(`/api/v1/household-bindings/${encodeURIComponent(bindingId)}/reject`, Binding);
+export function rejectBinding(bindingId: string, reason?: string) {
+  return api.post(`/api/v1/household-bindings/${encodeURIComponent(bindingId)}/reject`, Binding, reason ? { reason } : {});
 }

@@ -2,12 +2,11 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { isStaff, maskPhone, roleLabels, type MeResponse } from '@linli/shared';
+import { householdLabel, isStaff, maskPhone, type MeResponse, roleLabels } from '@linli/shared';
 import { BigButton } from '../../../components/BigButton';
 import { AsyncState, useRemote, useReturnVisit } from '../../../components/AsyncState';
 import { PageShell } from '../../../components/PageShell';
 import { logout } from '../../../services/auth';
-import { householdLabel } from '../../../services/labels';
 import { pagePaths } from '../../../services/navigation';
 import { loadMe } from '../../../stores/session';
 import './index.scss';

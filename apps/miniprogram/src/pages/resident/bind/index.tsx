@@ -2,19 +2,20 @@
 import { useState } from 'react';
 import { Input, Text, View } from '@tarojs/components';
 import {
-  formatShanghaiDateTime,
-  PersonRelation,
-  relationLabels,
   type Binding,
   type BindingStatus,
+  bindingStatusLabels,
+  formatShanghaiDateTime,
+  householdLabel,
+  PersonRelation,
   type PersonRelation as Relation,
+  relationLabels,
 } from '@linli/shared';
 import { BigButton } from '../../../components/BigButton';
 import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import { listBindings, listBuildingDirectory, requestBinding } from '../../../services/community';
-import { bindingStatusLabels, householdLabel } from '../../../services/labels';
 import './index.scss';
 
 const statusTagClass: Record<BindingStatus, string> = {
@@ -99,13 +100,13 @@ export default function BindPage() {
 
         <Text className="card__title bind__step">2. 填写单元和房号</Text>
         <View className="bind__fields">
-          <View className="bind__field">
-            <Input className="bind__input" value={unit} maxlength={10} placeholder="如 1" onInput={(e) => setUnit(e.detail.value)} />
-            <Text className="bind__suffix">单元</Text>
+          <View className="field bind__field">
+            <Input className="field__input bind__input" value={unit} maxlength={10} placeholder="如 1" onInput={(e) => setUnit(e.detail.value)} />
+            <Text className="field__suffix">单元</Text>
           </View>
-          <View className="bind__field">
-            <Input className="bind__input" value={room} maxlength={10} placeholder="如 101" onInput={(e) => setRoom(e.detail.value)} />
-            <Text className="bind__suffix">室</Text>
+          <View className="field bind__field">
+            <Input className="field__input bind__input" value={room} maxlength={10} placeholder="如 101" onInput={(e) => setRoom(e.detail.value)} />
+            <Text className="field__suffix">室</Text>
           </View>
         </View>
 

@@ -2,13 +2,12 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { careTagLabels, relationLabels, type Person } from '@linli/shared';
+import { careTagLabels, householdLabel, type Person, relationLabels } from '@linli/shared';
 import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { BigButton } from '../../../components/BigButton';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import { getHousehold, revealPersonPhone } from '../../../services/community';
-import { householdLabel } from '../../../services/labels';
 import './index.scss';
 
 /** Staff see a masked number; the full one is fetched (and audit-logged) only when they choose to call. */
