@@ -41,7 +41,11 @@ describe('households and phone numbers', () => {
     const admin = await t.login('13900000000');
     const audit = await t.call(admin.token, { url: '/api/v1/audit?action=person.phone.read' });
     expect(audit.statusCode).toBe(200);
-    expect(audit.json().items[0]).toMatchObject({ actorName: '网格员 陈晓', subjectId: holder.id });
+    expect(audit.json().items[0]).toMatchObject({
+      actorName: '网格员 陈晓',
+      subjectId: holder.id,
+      details: { householdId: household101, household: '1号楼 1单元 101', personName: holder.name },
+    });
   });
 
   it('does not audit a household reading its own numbers', async () => {

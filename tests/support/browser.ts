@@ -16,6 +16,7 @@ export async function openPhonePage(browser: Browser): Promise<Page> {
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
+  await page.waitForTimeout(500); // let Taro's page slide-in finish, or the picture is caught half-way
   const path = join(artifactsDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;

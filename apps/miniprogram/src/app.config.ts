@@ -14,6 +14,7 @@ export default defineAppConfig({
     'pages/staff/residents/index',
     'pages/staff/building/index',
     'pages/staff/household/index',
+    'pages/staff/audit/index',
   ],
   window: {
     backgroundTextStyle: 'light',

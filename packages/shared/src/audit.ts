@@ -3,6 +3,21 @@ import { z } from 'zod';
 // What staff looked at that belongs to someone else. Health data joins with the health module.
 export const AuditAction = z.enum(['person.phone.read', 'household.read', 'health.read', 'export.read']);
 export type AuditAction = z.infer<typeof AuditAction>;
+export const auditActionLabels: Record<AuditAction, string> = {
+  'person.phone.read': '查看电话',
+  'household.read': '查看住户',
+  'health.read': '查看健康数据',
+  'export.read': '导出数据',
+};
+
+/** 查看电话 · 1号楼 1单元 101 郭丽华: what an entry was about, from what was recorded with it. */
+export function describeAuditEntry(entry: { action: string; details: Record<string, unknown> | null }): string {
+  const action = AuditAction.safeParse(entry.action);
+  const parts = [action.success ? auditActionLabels[action.data] : entry.action];
+  const subject = [entry.details?.household, entry.details?.personName].filter((v): v is string => typeof v === 'string').join(' ');
+  if (subject) parts.push(subject);
+  return parts.join(' · ');
+}
 
 export const AuditEntry = z.object({
   id: z.uuid(),

@@ -1,5 +1,6 @@
 // Buildings, households and household bindings.
 import {
+  AuditList,
   Binding,
   BindingList,
   BuildingList,
@@ -48,4 +49,9 @@ export function approveBinding(bindingId: string) {
 
 export function rejectBinding(bindingId: string, reason?: string) {
   return api.post(`/api/v1/household-bindings/${encodeURIComponent(bindingId)}/reject`, Binding, reason ? { reason } : {});
+}
+
+/** The audit log, newest first, one page at a time (admins). */
+export function listAuditEntries(cursor?: string) {
+  return api.get('/api/v1/audit', AuditList, { limit: 30, cursor });
 }

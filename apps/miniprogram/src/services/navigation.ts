@@ -15,6 +15,7 @@ export const pagePaths = {
   residents: '/pages/staff/residents/index',
   building: '/pages/staff/building/index',
   household: '/pages/staff/household/index',
+  audit: '/pages/staff/audit/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';

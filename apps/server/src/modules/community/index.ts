@@ -1,6 +1,6 @@
 // Who am I, and the community's structure: buildings, households and their persons, within the caller's scope.
 import {
-  BuildingList, ErrorBody, Household, HouseholdList, IdParams, maskPhone, MeResponse, PersonPhone, type CareTag,
+  BuildingList, ErrorBody, Household, householdLabel, HouseholdList, IdParams, maskPhone, MeResponse, PersonPhone, type CareTag,
 } from '@linli/shared';
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -96,7 +96,7 @@ export const communityModule: FastifyPluginAsyncZod = async (app) => {
         action: 'person.phone.read',
         subjectType: 'person',
         subjectId: person.id,
-        details: { householdId: scope.householdId, personName: person.name },
+        details: { householdId: scope.householdId, household: householdLabel(person), personName: person.name },
       });
     }
     return { personId: person.id, phone: person.phone };

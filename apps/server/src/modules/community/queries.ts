@@ -81,7 +81,12 @@ export async function householdWithPersons(db: DbOrTx, householdId: string) {
 }
 
 export async function personPhone(db: DbOrTx, personId: string) {
-  const [row] = await db.select({ id: persons.id, name: persons.name, phone: persons.phone }).from(persons).where(eq(persons.id, personId));
+  const [row] = await db
+    .select({ id: persons.id, name: persons.name, phone: persons.phone, buildingName: buildings.name, unit: households.unit, room: households.room })
+    .from(persons)
+    .innerJoin(households, eq(households.id, persons.householdId))
+    .innerJoin(buildings, eq(buildings.id, households.buildingId))
+    .where(eq(persons.id, personId));
   return row ?? null;
 }
 

@@ -69,6 +69,12 @@ export default function MePage() {
               </BigButton>
             ) : null}
 
+            {me.roles.some((r) => r.role === 'admin') ? (
+              <BigButton variant="secondary" className="me__bind" onClick={() => Taro.navigateTo({ url: pagePaths.audit })}>
+                审计日志
+              </BigButton>
+            ) : null}
+
             <BigButton variant="danger" className="me__logout" busy={leaving} onClick={onLogout}>
               退出登录
             </BigButton>
