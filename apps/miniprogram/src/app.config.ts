@@ -15,6 +15,7 @@ export default defineAppConfig({
     'pages/staff/building/index',
     'pages/staff/household/index',
     'pages/staff/audit/index',
+    'pages/staff/import/index',
   ],
   window: {
     backgroundTextStyle: 'light',

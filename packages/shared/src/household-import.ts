@@ -107,6 +107,8 @@ export const ImportResult = z.object({
   errors: z.array(ImportError),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
+/** `details` of a 400 IMPORT_INVALID: every bad line with its reason. */
+export const ImportInvalidDetails = z.object({ errors: z.array(ImportError) });
 
 /** POST /households/import?communityId=&dryRun=true: dryRun validates and counts, writing nothing. */
 export const ImportQuery = z.object({

@@ -34,6 +34,8 @@ export interface RequestOptions<S extends z.ZodType> {
   method?: Method;
   query?: Query;
   body?: unknown;
+  /** Send `body` as these raw bytes (an ArrayBuffer) instead of JSON, e.g. `text/csv` for an uploaded file. */
+  contentType?: string;
   /** The schema the response must satisfy; the call resolves with its parsed output. */
   schema: S;
   /** Send the access token (default true). */
@@ -70,9 +72,9 @@ function urlOf(path: string, query?: Query): string {
   return `${apiBase}${path}${search ? `?${search}` : ''}`;
 }
 
-async function send(method: Method, url: string, body: unknown, accessToken: string | null): Promise<RawResponse> {
+async function send(method: Method, url: string, body: unknown, accessToken: string | null, contentType?: string): Promise<RawResponse> {
   const header: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) header['Content-Type'] = 'application/json';
+  if (body !== undefined) header['Content-Type'] = contentType ?? 'application/json';
   if (accessToken) header.Authorization = `Bearer ${accessToken}`;
   try {
     const res = await Taro.request({
@@ -135,7 +137,7 @@ function sessionEnded(): ApiError {
 }
 
 export async function request<S extends z.ZodType>(path: string, options: RequestOptions<S>): Promise<z.output<S>> {
-  const { method = 'GET', query, body, schema, auth = true, renew = true } = options;
+  const { method = 'GET', query, body, contentType, schema, auth = true, renew = true } = options;
   const url = urlOf(path, query);
 
   let accessToken: string | null = null;
@@ -144,11 +146,11 @@ export async function request<S extends z.ZodType>(path: string, options: Reques
     if (!accessToken) throw sessionEnded();
   }
 
-  let res = await send(method, url, body, accessToken);
+  let res = await send(method, url, body, accessToken, contentType);
   if (auth && renew && accessToken && isExpiredSession(res)) {
     const renewed = await renewAccessToken(accessToken);
     if (!renewed) throw sessionEnded();
-    res = await send(method, url, body, renewed);
+    res = await send(method, url, body, renewed, contentType);
     if (isExpiredSession(res)) throw sessionEnded();
   }
 

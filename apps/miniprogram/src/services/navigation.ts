@@ -16,6 +16,7 @@ export const pagePaths = {
   building: '/pages/staff/building/index',
   household: '/pages/staff/household/index',
   audit: '/pages/staff/audit/index',
+  import: '/pages/staff/import/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';
