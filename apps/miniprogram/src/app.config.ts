@@ -16,6 +16,7 @@ export default defineAppConfig({
     'pages/staff/household/index',
     'pages/staff/audit/index',
     'pages/staff/import/index',
+    'pages/staff/grids/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -1,7 +1,7 @@
 // The HTTP client: every call names the shared zod schema of its response, carries the access token,
 // and renews an expired token once (one refresh shared by all concurrent callers) before giving up.
 import Taro from '@tarojs/taro';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ErrorBody, LoginResponse } from '@linli/shared';
 import { apiBase } from './platform';
 import { clearTokens, readTokens, saveTokens } from './storage';
@@ -169,6 +169,8 @@ export async function request<S extends z.ZodType>(path: string, options: Reques
   return parsed.data;
 }
 
+const noBody = z.unknown();
+
 type PageSchema = z.ZodType<{ items: unknown[]; nextCursor: string | null }>;
 const maxPagesFollowed = 50;
 
@@ -191,6 +193,10 @@ export const api = {
   getAllPages,
   post: <S extends z.ZodType>(path: string, schema: S, body: unknown = {}) =>
     request(path, { method: 'POST', schema, body }),
+  /** DELETE answers 204 with no body; the promise settles when the server has done it. */
+  delete: async (path: string): Promise<void> => {
+    await request(path, { method: 'DELETE', schema: noBody });
+  },
 };
 
 /** The message to show for any failure: the server's own words when it sent some. */

@@ -1,12 +1,15 @@
-// Buildings, households and household bindings.
+// Buildings, households, household bindings, grids and their workers, and the audit log.
 import {
   AuditList,
   Binding,
   BindingList,
   BuildingList,
+  GridDetail,
+  GridList,
   Household,
   HouseholdList,
   PersonPhone,
+  type AssignGridWorkerBody,
   type BindingStatus,
   type CreateBindingBody,
 } from '@linli/shared';
@@ -54,4 +57,17 @@ export function rejectBinding(bindingId: string, reason?: string) {
 /** The audit log, newest first, one page at a time (admins). */
 export function listAuditEntries(cursor?: string) {
   return api.get('/api/v1/audit', AuditList, { limit: 30, cursor });
+}
+
+/** Grids with their buildings and grid workers (admins see every grid of their community). */
+export function listGrids() {
+  return api.get('/api/v1/grids', GridList);
+}
+
+export function assignGridWorker(gridId: string, body: AssignGridWorkerBody) {
+  return api.post(`/api/v1/grids/${encodeURIComponent(gridId)}/workers`, GridDetail, body);
+}
+
+export function removeGridWorker(gridId: string, userId: string) {
+  return api.delete(`/api/v1/grids/${encodeURIComponent(gridId)}/workers/${encodeURIComponent(userId)}`);
 }

@@ -17,6 +17,7 @@ export const pagePaths = {
   household: '/pages/staff/household/index',
   audit: '/pages/staff/audit/index',
   import: '/pages/staff/import/index',
+  grids: '/pages/staff/grids/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';

@@ -70,9 +70,14 @@ export default function MePage() {
             ) : null}
 
             {me.roles.some((r) => r.role === 'admin') ? (
-              <BigButton variant="secondary" className="me__bind" onClick={() => Taro.navigateTo({ url: pagePaths.audit })}>
-                审计日志
-              </BigButton>
+              <View>
+                <BigButton variant="secondary" className="me__bind" onClick={() => Taro.navigateTo({ url: pagePaths.grids })}>
+                  网格与网格员
+                </BigButton>
+                <BigButton variant="secondary" className="me__bind" onClick={() => Taro.navigateTo({ url: pagePaths.audit })}>
+                  审计日志
+                </BigButton>
+              </View>
             ) : null}
 
             <BigButton variant="danger" className="me__logout" busy={leaving} onClick={onLogout}>
