@@ -7,7 +7,7 @@ import { forbidden } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../pagination';
 
 export const auditModule: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   app.get('/audit', {
     schema: {

@@ -24,7 +24,7 @@ function present(actor: Actor, binding: Binding): Binding {
 }
 
 export const bindingsModule: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   async function loadOne(actor: Actor, id: string) {
     const [binding] = await listBindings(app.db, filterFor(actor), { limit: 1, after: null, id });

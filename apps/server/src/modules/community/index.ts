@@ -17,7 +17,7 @@ import {
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
 export const communityModule: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   app.get('/me', {
     schema: { tags: ['community'], summary: 'The caller: account, roles with scope, bound households', response: { 200: MeResponse, ...errors } },

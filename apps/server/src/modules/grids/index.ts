@@ -41,7 +41,7 @@ async function gridDetails(db: DbOrTx, actor: Actor, where: SQL): Promise<GridDe
 }
 
 export const gridsModule: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   async function gridForAdmin(actor: Actor, gridId: string) {
     const [grid] = await app.db.select().from(grids).where(eq(grids.id, gridId));

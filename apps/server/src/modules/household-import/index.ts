@@ -20,7 +20,7 @@ function charsetOf(contentType: string | undefined): string | undefined {
 }
 
 export const householdImportModule: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
   // The file's bytes as they are: the encoding is decided in csv.ts (UTF-8 or GBK), not by the HTTP layer.
   app.addContentTypeParser(csvContentTypes, { parseAs: 'buffer', bodyLimit: importBodyLimit }, (_request, body, done) => done(null, body));
 

@@ -1,0 +1,80 @@
+// Every route the server has (read from its own OpenAPI document) must be accounted for here: public, about the
+// caller's own account only, or scope-checked with the suite that proves it. A new route that is not listed fails
+// this test, so nobody can add an endpoint that trusts the role alone without saying how its scope is checked.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestApp, type TestApp } from '../support/app';
+
+type Guard =
+  | { kind: 'public'; why: string }
+  | { kind: 'own account'; why: string }
+  | { kind: 'scope'; provenBy: string };
+
+const repoRoot = join(__dirname, '..', '..');
+
+const routeGuards: Record<string, Guard> = {
+  'GET /healthz': { kind: 'public', why: 'process liveness for the orchestrator' },
+  'GET /readyz': { kind: 'public', why: 'readiness: database and migrations, no data' },
+  'POST /api/v1/auth/dev-login': { kind: 'public', why: 'log-in (off in production), rate-limited per phone and IP' },
+  'POST /api/v1/auth/wechat': { kind: 'public', why: 'log-in with a wx.login code, rate-limited per IP' },
+  'POST /api/v1/auth/refresh': { kind: 'public', why: 'the refresh token is the credential' },
+  'POST /api/v1/auth/logout': { kind: 'public', why: 'the refresh token is the credential; revokes only its own family' },
+  'GET /api/v1/me': { kind: 'own account', why: 'the caller, their roles and approved households' },
+  'GET /api/v1/buildings/directory': { kind: 'own account', why: 'building names only, to choose one to bind to' },
+  'GET /api/v1/buildings': { kind: 'scope', provenBy: 'tests/api/community.test.ts' },
+  'GET /api/v1/buildings/{id}/households': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'GET /api/v1/households/{id}': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'GET /api/v1/persons/{id}/phone': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'GET /api/v1/audit': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'GET /api/v1/grids': { kind: 'scope', provenBy: 'tests/api/grids.test.ts' },
+  'POST /api/v1/grids/{id}/workers': { kind: 'scope', provenBy: 'tests/api/grids.test.ts' },
+  'DELETE /api/v1/grids/{id}/workers/{userId}': { kind: 'scope', provenBy: 'tests/api/grids.test.ts' },
+  'POST /api/v1/household-bindings': { kind: 'own account', why: 'asks to bind the caller; a grid worker decides' },
+  'GET /api/v1/household-bindings': { kind: 'scope', provenBy: 'tests/api/community.test.ts' },
+  'POST /api/v1/household-bindings/{id}/approve': { kind: 'scope', provenBy: 'tests/api/community.test.ts' },
+  'POST /api/v1/household-bindings/{id}/reject': { kind: 'scope', provenBy: 'tests/api/community.test.ts' },
+  'POST /api/v1/households/import': { kind: 'scope', provenBy: 'tests/api/household-import.test.ts' },
+  'GET /api/v1/households/import/template.csv': { kind: 'scope', provenBy: 'tests/api/household-import.test.ts' },
+};
+
+let t: TestApp;
+let served: string[];
+
+beforeAll(async () => {
+  t = await createTestApp({ seed: 'none' });
+  const spec = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+  served = Object.entries(spec.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+});
+afterAll(async () => t?.close());
+
+it('every route the server serves is listed with how it is guarded, and nothing listed is gone', () => {
+  const unlisted = served.filter((route) => !(route in routeGuards));
+  const stale = Object.keys(routeGuards).filter((route) => !served.includes(route));
+  expect({ unlisted, stale }).toEqual({ unlisted: [], stale: [] });
+});
+
+it('each scope-checked route names a suite that exists and calls that route', () => {
+  const missing = Object.entries(routeGuards).flatMap(([route, guard]) => {
+    if (guard.kind !== 'scope') return [];
+    const file = join(repoRoot, guard.provenBy);
+    if (!existsSync(file)) return [`${route}: ${guard.provenBy} does not exist`];
+    // The last literal segment of the path (households, phone, approve, …) must appear in the suite.
+    const literal = route.split(' ')[1]!.split('/').filter((s) => s && !s.startsWith('{')).at(-1)!;
+    return readFileSync(file, 'utf8').includes(literal) ? [] : [`${route}: ${guard.provenBy} never mentions "${literal}"`];
+  });
+  expect(missing).toEqual([]);
+});
+
+const placeholderId = '00000000-0000-4000-8000-000000000000';
+
+it('every route that is not public answers 401 without a token, before reading the body', async () => {
+  const notRefused: string[] = [];
+  for (const [route, guard] of Object.entries(routeGuards)) {
+    if (guard.kind === 'public') continue;
+    const [method, path] = route.split(' ') as [string, string];
+    const url = path.replace(/\{[^}]+\}/g, placeholderId);
+    const res = await t.app.inject({ method: method as 'GET', url, payload: method === 'GET' || method === 'DELETE' ? undefined : 'not json', headers: { 'content-type': 'application/json' } });
+    if (res.statusCode !== 401) notRefused.push(`${route} → ${res.statusCode}`);
+  }
+  expect(notRefused).toEqual([]);
+});
