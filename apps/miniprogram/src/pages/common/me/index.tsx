@@ -42,20 +42,22 @@ export default function MePage() {
               </View>
             </View>
 
-            <Text className="section-title">我的住户</Text>
-            {me.households.length > 0 ? (
-              me.households.map((h) => (
-                <View key={h.id} className="row">
-                  <View className="row__main">
-                    <Text className="row__title">{householdLabel(h)}</Text>
+            {isStaff(me.roles) && me.households.length === 0 ? null : (
+              <View>
+                <Text className="section-title">我的住户</Text>
+                {me.households.length > 0 ? (
+                  me.households.map((h) => (
+                    <View key={h.id} className="row">
+                      <View className="row__main">
+                        <Text className="row__title">{householdLabel(h)}</Text>
+                      </View>
+                    </View>
+                  ))
+                ) : (
+                  <View className="card">
+                    <Text className="text-secondary">还没有绑定住户，绑定后才能团购、打卡和进入楼栋群。</Text>
                   </View>
-                </View>
-              ))
-            ) : (
-              <View className="card">
-                <Text className="text-secondary">
-                  {isStaff(me.roles) ? '工作人员账号无需绑定住户。' : '还没有绑定住户，绑定后才能团购、打卡和进入楼栋群。'}
-                </Text>
+                )}
               </View>
             )}
 
@@ -71,10 +73,10 @@ export default function MePage() {
 
             {me.roles.some((r) => r.role === 'admin') ? (
               <View>
-                <BigButton variant="secondary" className="me__bind" onClick={() => Taro.navigateTo({ url: pagePaths.grids })}>
+                <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.grids })}>
                   网格与网格员
                 </BigButton>
-                <BigButton variant="secondary" className="me__bind" onClick={() => Taro.navigateTo({ url: pagePaths.audit })}>
+                <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.audit })}>
                   审计日志
                 </BigButton>
               </View>
