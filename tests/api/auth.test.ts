@@ -35,8 +35,8 @@ async function countUsers(t: TestApp, phone?: string): Promise<number> {
 
 const devLogin = (t: TestApp, phone: string, remoteAddress?: string) =>
   t.app.inject({ method: 'POST', url: '/api/v1/auth/dev-login', payload: { phone }, ...(remoteAddress ? { remoteAddress } : {}) });
-const refresh = (t: TestApp, refreshToken: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
+const refresh = (t: TestApp, refreshToken: string, remoteAddress?: string) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken }, ...(remoteAddress ? { remoteAddress } : {}) });
 const me = (t: TestApp, token: string | null) => t.call(token, { url: '/api/v1/me' });
 
 describe('auth', () => {
@@ -261,6 +261,24 @@ describe('log-in rate limits (LOGIN_RATE_LIMIT_PER_PHONE=3, LOGIN_RATE_LIMIT_PER
     expect(await countUsers(t, '13722220009')).toBe(0);
     // Another address is not affected.
     expect((await devLogin(t, '13722220009', '10.9.9.10')).statusCode).toBe(200);
+  });
+
+  it('keeps renewing sessions from an address whose log-in budget is spent (one NAT, a whole compound), up to 10× that budget', async () => {
+    const ip = '10.8.8.8';
+    const sessions = [];
+    for (let i = 0; i < 5; i++) sessions.push((await devLogin(t, `1374444000${i}`, ip)).json().refreshToken as string);
+    expectRateLimited(await devLogin(t, '13744440009', ip));
+
+    let renewed = 0;
+    let token = sessions[0]!;
+    for (let i = 0; i < 50; i++) {
+      const res = await refresh(t, token, ip);
+      expect(res.statusCode).toBe(200);
+      token = res.json().refreshToken;
+      renewed++;
+    }
+    expect(renewed).toBe(50);
+    expectRateLimited(await refresh(t, token, ip));
   });
 });
 
