@@ -59,6 +59,41 @@ describe('validation', () => {
     expect(res.statusCode).toBe(400);
   });
 
+  it('a NUL character in a text field → 400 naming the field, nothing written', async () => {
+    const before = await rowCounts();
+    const res = await t.call(token, {
+      method: 'POST',
+      url: '/api/v1/household-bindings',
+      payload: { buildingId: '00000000-0000-4000-8000-000000000000', unit: '1', room: '10\u00001' },
+    });
+    expect(res.statusCode).toBe(400);
+    expectErrorBody(res.json(), 'VALIDATION_FAILED');
+    expect(res.json().error.details).toEqual([expect.objectContaining({ field: 'room', in: 'body' })]);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('a NUL character in a query → 400, not a database error', async () => {
+    const admin = (await t.login('13900000000')).token;
+    const res = await t.call(admin, { url: '/api/v1/audit?action=%00' });
+    expect(res.statusCode).toBe(400);
+    expectErrorBody(res.json(), 'VALIDATION_FAILED');
+  });
+
+  it('an overlong path id → 404 with the error body (no route has such an id), never a static file', async () => {
+    for (const method of ['GET', 'POST'] as const) {
+      const url = method === 'GET' ? `/api/v1/households/${'x'.repeat(500)}` : `/api/v1/household-bindings/${'x'.repeat(500)}/approve`;
+      const res = await t.call(token, { method, url });
+      expect(res.statusCode).toBe(404);
+      expectErrorBody(res.json(), 'NOT_FOUND');
+    }
+  });
+
+  it('a path with a broken percent-escape → 400 BAD_URL with the error body', async () => {
+    const res = await t.call(token, { url: '/api/v1/households/%E0%A4%A' });
+    expect(res.statusCode).toBe(400);
+    expectErrorBody(res.json(), 'BAD_URL');
+  });
+
   it('a forged pagination cursor → 400', async () => {
     const res = await t.call(token, { url: '/api/v1/household-bindings?cursor=bm90LWpzb24' });
     expect(res.statusCode).toBe(400);

@@ -1,5 +1,5 @@
 // The one place that turns every failure into { error: { code, message, details } } with the right status.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from '../errors';
@@ -20,7 +20,38 @@ function fieldName(instancePath: string | undefined, params: Record<string, unkn
   return [path, missing].filter(Boolean).join('.') || '(body)';
 }
 
+/** Errors the router raises before any route or hook runs (a malformed or overlong URL). */
+export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return reply.status(414).send({ error: { code: 'URI_TOO_LONG', message: '网址中的编号过长，请检查链接是否完整正确' } });
+  }
+  return reply.status(400).send({ error: { code: 'BAD_URL', message: '网址格式不正确，请检查链接是否完整正确' } });
+}
+
+/** The first string anywhere in `value` holding a NUL character (PostgreSQL refuses them in text), as a dotted path. */
+function pathOfNul(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 20 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = pathOfNul(inner, path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
 export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance) {
+  // No text we store may hold a NUL: refuse it here, for every route, instead of as a database error later.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+      const field = pathOfNul(value, '');
+      if (field !== null) {
+        throw new AppError(400, 'VALIDATION_FAILED', `请求内容有误：${part}.${field || '(body)'} 含有不可见的控制字符（\\u0000）`, [
+          { field: field || '(body)', in: part, message: 'must not contain NUL (\\u0000)' },
+        ]);
+      }
+    }
+  });
+
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
     if (err instanceof AppError) {
       if (err.statusCode === 429) reply.header('retry-after', String((err.details as any)?.retryAfterSeconds ?? 60));
@@ -70,7 +101,9 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
     });
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  const answerNotFound = (request: FastifyRequest, reply: FastifyReply) =>
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: `没有这个接口：${request.method} ${request.url.split('?')[0]}` } });
-  });
+  app.setNotFoundHandler(answerNotFound);
+  // Unmatched API paths (an overlong id included) must not fall through to the h5 app's static files.
+  app.all('/api/*', { schema: { hide: true } }, answerNotFound);
 });
