@@ -41,7 +41,10 @@ export async function decideBinding(db: Database, actor: Actor, bindingId: strin
       .where(and(eq(householdBindings.id, bindingId), eq(householdBindings.status, 'pending')))
       .returning();
     if (!decided) {
-      throw conflict('INVALID_TRANSITION', `该申请已${binding.status === 'approved' ? '通过' : '驳回'}，不能再次审核`, { from: binding.status, to: decision });
+      // Read again: under a race the status read above was still `pending` when another decision won.
+      const [current] = await tx.select({ status: householdBindings.status }).from(householdBindings).where(eq(householdBindings.id, bindingId));
+      const from = current?.status ?? binding.status;
+      throw conflict('INVALID_TRANSITION', `该申请已被${from === 'approved' ? '通过' : '驳回'}，不能再次审核`, { from, to: decision });
     }
     if (decision === 'approved') {
       await tx
