@@ -1,25 +1,13 @@
 // The community admin puts a new grid worker on 第二网格 by phone; that person then works 4–6号楼; removing them
 // takes the grid away again.
-import type { Browser } from 'playwright-core';
-import { launchBrowser, logInAs, openPhonePage, screenshot } from '../support/browser';
-import { startTestServer, type TestServer } from '../support/server';
+import { logInAs, openPhonePage, screenshot } from '../support/browser';
+import { productInBrowser } from '../support/e2e';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const product = productInBrowser();
 
 test('an admin adds a grid worker by phone, who then sees that grid\'s buildings, and removes them again', async () => {
-  const admin = await openPhonePage(browser);
-  await logInAs(admin, server.url, '13900000000');
+  const admin = await openPhonePage(product.browser);
+  await logInAs(admin, product.url, '13900000000');
   await admin.locator('.role-tab-bar').getByText('我的').click();
   await admin.getByText('网格与网格员', { exact: true }).click();
   const second = admin.locator('.grids__grid', { hasText: '第二网格' });
@@ -32,8 +20,8 @@ test('an admin adds a grid worker by phone, who then sees that grid\'s buildings
   await second.getByText('网格员 吴敏').waitFor();
   await screenshot(admin, 'admin-grids');
 
-  const newcomer = await openPhonePage(browser);
-  await logInAs(newcomer, server.url, '13900000099');
+  const newcomer = await openPhonePage(product.browser);
+  await logInAs(newcomer, product.url, '13900000099');
   await newcomer.locator('.role-tab-bar').getByText('住户').click();
   await newcomer.getByText('6号楼', { exact: true }).waitFor();
   const buildings = await newcomer.locator('.taro_page >> visible=true').last().innerText();
@@ -45,13 +33,13 @@ test('an admin adds a grid worker by phone, who then sees that grid\'s buildings
   await admin.getByText('确定', { exact: true }).click();
   await second.getByText('网格员 吴敏').waitFor({ state: 'detached' });
 
-  const res = await fetch(`${server.url}/api/v1/auth/dev-login`, {
+  const res = await fetch(`${product.url}/api/v1/auth/dev-login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ phone: '13900000099' }),
   });
   const { accessToken } = (await res.json()) as { accessToken: string };
-  const after = await fetch(`${server.url}/api/v1/buildings`, { headers: { authorization: `Bearer ${accessToken}` } });
+  const after = await fetch(`${product.url}/api/v1/buildings`, { headers: { authorization: `Bearer ${accessToken}` } });
   expect(after.status).toBe(200);
   expect(((await after.json()) as { items: unknown[] }).items).toEqual([]);
   await admin.close();

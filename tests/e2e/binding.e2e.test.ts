@@ -1,25 +1,13 @@
 // The binding flow in the browser: a newcomer asks to be linked to 1号楼 1单元 102, the grid worker of that
 // building approves it on 工作台, and the newcomer then sees the room on 我的.
-import type { Browser } from 'playwright-core';
-import { launchBrowser, logInAs, openPhonePage, screenshot } from '../support/browser';
-import { startTestServer, type TestServer } from '../support/server';
+import { logInAs, openPhonePage, screenshot } from '../support/browser';
+import { productInBrowser } from '../support/e2e';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const product = productInBrowser();
 
 test('newcomer requests a binding, the grid worker approves it, the newcomer sees the room', async () => {
-  const newcomer = await openPhonePage(browser);
-  await logInAs(newcomer, server.url, '13812345678');
+  const newcomer = await openPhonePage(product.browser);
+  await logInAs(newcomer, product.url, '13812345678');
   await newcomer.locator('.role-tab-bar').getByText('我的').click();
   await newcomer.getByText('还没有绑定住户').waitFor();
   await newcomer.getByText('绑定住户', { exact: true }).click();
@@ -33,8 +21,8 @@ test('newcomer requests a binding, the grid worker approves it, the newcomer see
   await newcomer.locator('.tag', { hasText: '待审核' }).waitFor();
   await screenshot(newcomer, 'binding-requested');
 
-  const gridWorker = await openPhonePage(browser);
-  await logInAs(gridWorker, server.url, '13900000001');
+  const gridWorker = await openPhonePage(product.browser);
+  await logInAs(gridWorker, product.url, '13900000001');
   const request = gridWorker.locator('.workbench__binding', { hasText: '1号楼 1单元 102' });
   await request.waitFor();
   expect(await request.innerText()).toContain('子女');
@@ -43,7 +31,7 @@ test('newcomer requests a binding, the grid worker approves it, the newcomer see
   await gridWorker.getByText('没有待审核的绑定申请').waitFor();
 
   await newcomer.reload();
-  await newcomer.goto(`${server.url}/#/pages/common/me/index`);
+  await newcomer.goto(`${product.url}/#/pages/common/me/index`);
   await newcomer.getByText('1号楼 1单元 102').waitFor();
   expect(await newcomer.getByText('还没有绑定住户').count()).toBe(0);
   await screenshot(newcomer, 'binding-approved-me');
@@ -52,17 +40,17 @@ test('newcomer requests a binding, the grid worker approves it, the newcomer see
 }, 90_000);
 
 test('a rejected request shows the grid worker\'s reason to the resident', async () => {
-  const newcomer = await openPhonePage(browser);
-  await logInAs(newcomer, server.url, '13812340000');
-  await newcomer.goto(`${server.url}/#/pages/resident/bind/index`);
+  const newcomer = await openPhonePage(product.browser);
+  await logInAs(newcomer, product.url, '13812340000');
+  await newcomer.goto(`${product.url}/#/pages/resident/bind/index`);
   await newcomer.locator('.choice', { hasText: '2号楼' }).click();
   await newcomer.locator('.bind__input input').nth(0).fill('2');
   await newcomer.locator('.bind__input input').nth(1).fill('201');
   await newcomer.getByText('提交绑定申请').click();
   await newcomer.getByText('已提交 2号楼 2单元 201，待网格员审核').waitFor();
 
-  const gridWorker = await openPhonePage(browser);
-  await logInAs(gridWorker, server.url, '13900000001');
+  const gridWorker = await openPhonePage(product.browser);
+  await logInAs(gridWorker, product.url, '13900000001');
   const request = gridWorker.locator('.workbench__binding', { hasText: '2号楼 2单元 201' });
   await request.getByText('驳回', { exact: true }).click();
   await request.locator('.field__input input').fill('房号不符，请核对门牌后重新申请');

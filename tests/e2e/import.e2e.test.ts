@@ -1,28 +1,16 @@
 // A grid worker imports the office's roll from the 住户 tab: a file with a bad line is refused line by line and
 // writes nothing; the corrected file is checked, confirmed, and its new room appears in the building.
-import type { Browser } from 'playwright-core';
-import { launchBrowser, logInAs, openPhonePage, screenshot } from '../support/browser';
-import { startTestServer, type TestServer } from '../support/server';
+import { logInAs, openPhonePage, screenshot } from '../support/browser';
+import { productInBrowser } from '../support/e2e';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const product = productInBrowser();
 
 const header = '楼栋,单元,房号,姓名,关系,出生年份,租户,关怀标签,手机号';
 const csv = (...rows: string[]) => Buffer.from(`\uFEFF${[header, ...rows].join('\r\n')}\r\n`, 'utf8');
 
 test('bad lines are listed and nothing is written; the corrected file is imported after a check', async () => {
-  const page = await openPhonePage(browser);
-  await logInAs(page, server.url, '13900000001');
+  const page = await openPhonePage(product.browser);
+  await logInAs(page, product.url, '13900000001');
   await page.locator('.role-tab-bar').getByText('住户').click();
   await page.getByText('导入住户名册（CSV）').click();
   const visible = page.locator('.taro_page >> visible=true').last();
@@ -62,9 +50,9 @@ test('bad lines are listed and nothing is written; the corrected file is importe
 }, 90_000);
 
 test('a grid worker cannot import into a building outside their grid', async () => {
-  const page = await openPhonePage(browser);
-  await logInAs(page, server.url, '13900000001');
-  await page.goto(`${server.url}/#/pages/staff/import/index`);
+  const page = await openPhonePage(product.browser);
+  await logInAs(page, product.url, '13900000001');
+  await page.goto(`${product.url}/#/pages/staff/import/index`);
   const visible = page.locator('.taro_page >> visible=true').last();
   const chooser = page.waitForEvent('filechooser');
   await visible.getByText('选择 CSV 文件').click();

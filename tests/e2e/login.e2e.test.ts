@@ -1,25 +1,13 @@
 // A newcomer in a browser: the server serves the h5 build; residents and grid workers log in with a demo phone
 // and land on their own tabs. Screenshots are left in tests/artifacts/ to look at.
-import type { Browser } from 'playwright-core';
-import { launchBrowser, logInAs, openPhonePage, screenshot } from '../support/browser';
-import { startTestServer, type TestServer } from '../support/server';
+import { logInAs, openPhonePage, screenshot } from '../support/browser';
+import { productInBrowser } from '../support/e2e';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const product = productInBrowser();
 
 test('a resident logs in with a demo phone and sees their own household under 我的', async () => {
-  const page = await openPhonePage(browser);
-  await logInAs(page, server.url, '13801110100');
+  const page = await openPhonePage(product.browser);
+  await logInAs(page, product.url, '13801110100');
   await page.locator('.role-tab-bar').getByText('楼栋群').waitFor();
   expect(await page.locator('.role-tab-bar').innerText()).not.toContain('工作台');
 
@@ -37,8 +25,8 @@ test('a resident logs in with a demo phone and sees their own household under �
 }, 60_000);
 
 test('a grid worker logs in and gets the staff tabs, not the resident ones', async () => {
-  const page = await openPhonePage(browser);
-  await logInAs(page, server.url, '13900000001');
+  const page = await openPhonePage(product.browser);
+  await logInAs(page, product.url, '13900000001');
   const tabs = await page.locator('.role-tab-bar').innerText();
   expect(tabs).toContain('工作台');
   expect(tabs).toContain('住户');
@@ -49,8 +37,8 @@ test('a grid worker logs in and gets the staff tabs, not the resident ones', asy
 }, 60_000);
 
 test('a grid worker reveals a masked phone to call; the admin sees the reveal in the audit log', async () => {
-  const page = await openPhonePage(browser);
-  await logInAs(page, server.url, '13900000001');
+  const page = await openPhonePage(product.browser);
+  await logInAs(page, product.url, '13900000001');
   await page.locator('.role-tab-bar').getByText('住户').click();
   await page.getByText('1号楼', { exact: true }).click();
   await page.locator('.building__room >> visible=true').first().click(); // 1单元 101
@@ -67,8 +55,8 @@ test('a grid worker reveals a masked phone to call; the admin sees the reveal in
 
   await page.close();
 
-  const admin = await openPhonePage(browser);
-  await logInAs(admin, server.url, '13900000000');
+  const admin = await openPhonePage(product.browser);
+  await logInAs(admin, product.url, '13900000000');
   await admin.locator('.role-tab-bar').getByText('我的').click();
   await admin.getByText('审计日志', { exact: true }).click();
   const entry = admin.locator('.row', { hasText: '查看电话 · 1号楼 1单元 101' });
@@ -80,8 +68,8 @@ test('a grid worker reveals a masked phone to call; the admin sees the reveal in
 }, 60_000);
 
 test('a wrong phone gets a clear message and stays on the log-in page', async () => {
-  const page = await openPhonePage(browser);
-  await page.goto(server.url);
+  const page = await openPhonePage(product.browser);
+  await page.goto(product.url);
   await page.getByText('演示账号').waitFor();
   await page.locator('input').first().fill('12345');
   await page.getByText('登录', { exact: true }).click();
