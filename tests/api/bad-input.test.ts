@@ -1,4 +1,5 @@
 // Bad input gets a 4xx with { error: { code, message, details } } and writes nothing.
+import { gunzipSync } from 'node:zlib';
 import { count } from 'drizzle-orm';
 import { householdBindings, users } from '@linli/server/db/schema/index';
 import { createTestApp, type TestApp } from '../support/app';
@@ -156,5 +157,21 @@ describe('documentation and the browser app', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('id="app"');
+  });
+
+  it('sends the app\'s scripts and API lists gzip-compressed to a phone that accepts it', async () => {
+    const html = (await t.app.inject({ url: '/' })).body;
+    const script = /src="\/?(js\/app\.[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const plain = await t.app.inject({ url: `/${script}` });
+    const zipped = await t.app.inject({ url: `/${script}`, headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(gunzipSync(zipped.rawPayload).equals(plain.rawPayload)).toBe(true);
+
+    const admin = (await t.login('13900000000')).token;
+    const list = await t.call(admin, { url: '/api/v1/buildings', headers: { 'accept-encoding': 'gzip' } });
+    expect(list.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(list.rawPayload).toString('utf8')).items).toHaveLength(6);
   });
 });
