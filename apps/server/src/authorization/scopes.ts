@@ -1,7 +1,7 @@
 // Looks up where an object lives, so `can()` can be asked about it. Unknown objects resolve to null (→ 404).
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { buildings, households, persons } from '../db/schema';
+import { buildings, households } from '../db/schema';
 import type { Scope } from './policy';
 
 export async function scopeOfBuilding(db: DbOrTx, buildingId: string): Promise<Required<Omit<Scope, 'householdId'>> | null> {
@@ -23,21 +23,5 @@ export async function scopeOfHousehold(db: DbOrTx, householdId: string): Promise
     .from(households)
     .innerJoin(buildings, eq(buildings.id, households.buildingId))
     .where(eq(households.id, householdId));
-  return row ?? null;
-}
-
-export async function scopeOfPerson(db: DbOrTx, personId: string): Promise<(Required<Scope> & { personId: string }) | null> {
-  const [row] = await db
-    .select({
-      communityId: buildings.communityId,
-      gridId: buildings.gridId,
-      buildingId: buildings.id,
-      householdId: households.id,
-      personId: persons.id,
-    })
-    .from(persons)
-    .innerJoin(households, eq(households.id, persons.householdId))
-    .innerJoin(buildings, eq(buildings.id, households.buildingId))
-    .where(eq(persons.id, personId));
   return row ?? null;
 }

@@ -5,13 +5,13 @@ import {
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { can } from '../../authorization/policy';
-import { scopeOfBuilding, scopeOfHousehold, scopeOfPerson } from '../../authorization/scopes';
+import { scopeOfBuilding } from '../../authorization/scopes';
 import { users } from '../../db/schema';
 import { notFound } from '../../errors';
 import { toUserDto } from '../auth/users';
 import { recordAudit } from '../audit/service';
 import {
-  approvedHouseholdsOfUser, buildingDirectory, buildingsInScope, householdsOfBuilding, householdWithPersons, personPhone,
+  approvedHouseholdsOfUser, buildingDirectory, buildingsInScope, householdsOfBuilding, householdWithScope, personPhone, personsOfHousehold,
 } from './queries';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -55,14 +55,19 @@ export const communityModule: FastifyPluginAsyncZod = async (app) => {
       response: { 200: Household, ...errors },
     },
   }, async (request) => {
-    const scope = await scopeOfHousehold(app.db, request.params.id);
-    if (!scope || !can(request.actor, 'household.read', scope)) throw notFound('住户');
-    const household = await householdWithPersons(app.db, request.params.id);
-    if (!household) throw notFound('住户');
+    // One read gives the household and its scope; its persons are read only once the caller may see them.
+    const household = await householdWithScope(app.db, request.params.id);
+    if (!household || !can(request.actor, 'household.read', { ...household, householdId: household.id })) throw notFound('住户');
+    const members = await personsOfHousehold(app.db, household.id);
     const ownHousehold = request.actor.households.some((h) => h.householdId === household.id);
-    const { members, ...rest } = household;
+    const { id, buildingId, buildingName, gridId, unit, room } = household;
     return {
-      ...rest,
+      id,
+      buildingId,
+      buildingName,
+      gridId,
+      unit,
+      room,
       persons: members.map((p) => ({
         id: p.id,
         name: p.name,
@@ -84,19 +89,17 @@ export const communityModule: FastifyPluginAsyncZod = async (app) => {
       response: { 200: PersonPhone, ...errors },
     },
   }, async (request) => {
-    const scope = await scopeOfPerson(app.db, request.params.id);
-    if (!scope || !can(request.actor, 'person.phone.reveal', scope)) throw notFound('成员');
     const person = await personPhone(app.db, request.params.id);
-    if (!person) throw notFound('成员');
-    const ownHousehold = request.actor.households.some((h) => h.householdId === scope.householdId);
+    if (!person || !can(request.actor, 'person.phone.reveal', person)) throw notFound('成员');
+    const ownHousehold = request.actor.households.some((h) => h.householdId === person.householdId);
     if (!ownHousehold) {
       await recordAudit(app.db, {
         actorId: request.actor.userId,
-        communityId: scope.communityId,
+        communityId: person.communityId,
         action: 'person.phone.read',
         subjectType: 'person',
         subjectId: person.id,
-        details: { householdId: scope.householdId, household: householdLabel(person), personName: person.name },
+        details: { householdId: person.householdId, household: householdLabel(person), personName: person.name },
       });
     }
     return { personId: person.id, phone: person.phone };

@@ -62,27 +62,43 @@ export async function householdsOfBuilding(db: DbOrTx, buildingId: string) {
     .orderBy(asc(households.unit), asc(households.room));
 }
 
-export async function householdWithPersons(db: DbOrTx, householdId: string) {
+/** A household with its building's name and its scope (community, grid, building), in one read. */
+export async function householdWithScope(db: DbOrTx, householdId: string) {
   const [household] = await db
     .select({
       id: households.id,
       buildingId: households.buildingId,
       buildingName: buildings.name,
       gridId: buildings.gridId,
+      communityId: buildings.communityId,
       unit: households.unit,
       room: households.room,
     })
     .from(households)
     .innerJoin(buildings, eq(buildings.id, households.buildingId))
     .where(eq(households.id, householdId));
-  if (!household) return null;
-  const members = await db.select().from(persons).where(eq(persons.householdId, householdId)).orderBy(asc(persons.createdAt), asc(persons.name));
-  return { ...household, members };
+  return household ?? null;
 }
 
+export async function personsOfHousehold(db: DbOrTx, householdId: string) {
+  return db.select().from(persons).where(eq(persons.householdId, householdId)).orderBy(asc(persons.createdAt), asc(persons.name));
+}
+
+/** A person's phone with where they live (for the audit entry) and their scope, in one read. */
 export async function personPhone(db: DbOrTx, personId: string) {
   const [row] = await db
-    .select({ id: persons.id, name: persons.name, phone: persons.phone, buildingName: buildings.name, unit: households.unit, room: households.room })
+    .select({
+      id: persons.id,
+      name: persons.name,
+      phone: persons.phone,
+      householdId: households.id,
+      buildingId: buildings.id,
+      buildingName: buildings.name,
+      gridId: buildings.gridId,
+      communityId: buildings.communityId,
+      unit: households.unit,
+      room: households.room,
+    })
     .from(persons)
     .innerJoin(households, eq(households.id, persons.householdId))
     .innerJoin(buildings, eq(buildings.id, households.buildingId))

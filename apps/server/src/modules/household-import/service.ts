@@ -138,7 +138,7 @@ export async function planImport(
     if (buildingName && !building) problems.push(`楼栋“${buildingName}”不存在或不在您负责的网格`);
     if (parsed.success && building) {
       const row = parsed.data;
-      const key = `${building.id}\u0000${row.单元}\u0000${row.房号}\u0000${row.姓名}`;
+      const key = `${householdKey(building.id, row.单元, row.房号)}\u0000${row.姓名}`;
       const first = firstLineOfPerson.get(key);
       if (first !== undefined) problems.push(`与第 ${first} 行重复：${row.楼栋}${row.单元}单元${row.房号}已有成员“${row.姓名}”`);
       else firstLineOfPerson.set(key, record.line);
