@@ -79,7 +79,9 @@ function start() {
   ensureInstalled();
   ensureBuilt('h5', h5Index);
   step('Starting Linli …');
-  const server = spawn(join(root, 'apps/server/node_modules/.bin/tsx'), ['src/server.ts'], {
+  // tsx as a loader inside the server's own process: tsx's CLI wrapper would SIGKILL a server too busy to answer its
+  // signal relay within 30 ms, cutting off the requests a graceful shutdown is meant to finish.
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: join(root, 'apps/server'),
     stdio: 'inherit',
     env: { ...process.env, DATA_DIR: process.env.DATA_DIR ?? join(root, '.data') },

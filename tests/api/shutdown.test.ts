@@ -44,8 +44,9 @@ const waitFor = async (what: string, condition: () => boolean, timeoutMs: number
 };
 
 function startServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(join(repoRoot, 'apps/server/node_modules/.bin/tsx'), ['apps/server/src/server.ts'], {
-    cwd: repoRoot,
+  // As `npm start` runs it: tsx as a loader in the server's own process, so SIGTERM reaches the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: join(repoRoot, 'apps/server'),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -172,7 +173,7 @@ describe('graceful shutdown on SIGTERM', () => {
 
     running.child.kill('SIGTERM');
     const signalledAt = Date.now();
-    await waitFor('the server to begin shutting down', () => running.lines.some((line) => line.includes('SIGTERM received')), 5_000);
+    await waitFor('the server to begin shutting down', () => running.lines.some((line) => line.includes('SIGTERM received')), 10_000);
 
     // A request that arrives now is not served: the connection is refused, or it gets a clean 503.
     const late = await send(fresh, baseUrl, 'GET', '/readyz').then(
