@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { DatabaseHandle } from '@linli/server/db/client';
 import { openDatabase } from '@linli/server/db/client';
-import { pgliteSnapshotPath, postgresTemplateName, withDatabase } from './template';
+import { pgliteSnapshotPath, postgresTemplateName, testDatabasePrefix, withDatabase } from './template';
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -16,7 +16,7 @@ export interface TestDatabase extends DatabaseHandle {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (url) {
-    const name = `linli_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const name = `${testDatabasePrefix}${process.pid}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {

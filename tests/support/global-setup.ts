@@ -2,15 +2,18 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
-import { migrationsFolder, pgliteSnapshotPath, postgresTemplateName, withDatabase } from './template';
+import { checkoutTag, migrationsFolder, pgliteSnapshotPath, postgresTemplateName, testDatabasePrefix, withDatabase } from './template';
 
 async function preparePostgresTemplate(url: string) {
   const template = postgresTemplateName();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    // Databases of earlier runs that were stopped before they could drop their own.
-    const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'linli\\_t\\_%' OR (datname LIKE 'linli\\_tpl\\_%' AND datname <> $1)", [template]);
+    // Databases of this checkout's earlier runs that were stopped before they could drop their own.
+    const stale = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $2) OR (starts_with(datname, $3) AND datname <> $1)',
+      [template, testDatabasePrefix, `linli_tpl_${checkoutTag}_`],
+    );
     for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
     if (exists.rowCount) return;

@@ -19,8 +19,12 @@ export function migrationsHash(): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+/** Names this checkout's databases, so test runs of two checkouts on one PostgreSQL never drop each other's. */
+export const checkoutTag = createHash('sha256').update(repoRoot).digest('hex').slice(0, 6);
+
 export const pgliteSnapshotPath = () => join(repoRoot, '.tmp', `pglite-${migrationsHash()}.tar.gz`);
-export const postgresTemplateName = () => `linli_tpl_${migrationsHash()}`;
+export const postgresTemplateName = () => `linli_tpl_${checkoutTag}_${migrationsHash()}`;
+export const testDatabasePrefix = `linli_t_${checkoutTag}_`;
 
 /** The same server, another database on it. */
 export function withDatabase(url: string, database: string): string {
