@@ -35,6 +35,23 @@ const routeGuards: Record<string, Guard> = {
   'POST /api/v1/household-bindings/{id}/reject': { kind: 'scope', provenBy: 'tests/api/community.test.ts' },
   'POST /api/v1/households/import': { kind: 'scope', provenBy: 'tests/api/household-import.test.ts' },
   'GET /api/v1/households/import/template.csv': { kind: 'scope', provenBy: 'tests/api/household-import.test.ts' },
+  'GET /api/v1/chats': { kind: 'scope', provenBy: 'tests/api/chats.test.ts' },
+  'GET /api/v1/chats/{id}': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'GET /api/v1/chats/{id}/messages': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/chats/{id}/messages': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/chats/{id}/read': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'DELETE /api/v1/chats/{id}/messages/{messageId}': { kind: 'scope', provenBy: 'tests/api/chats.test.ts' },
+  'POST /api/v1/chats/{id}/mutes': { kind: 'scope', provenBy: 'tests/api/chats.test.ts' },
+  'GET /api/v1/chats/{id}/members': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/chats/{id}/images': { kind: 'scope', provenBy: 'tests/api/chat-images.test.ts' },
+  'GET /api/v1/chats/{id}/images/{imageId}': { kind: 'scope', provenBy: 'tests/api/chat-images.test.ts' },
+  'GET /api/v1/ws': { kind: 'scope', provenBy: 'tests/realtime/socket.test.ts' },
+  'POST /api/v1/notices': { kind: 'scope', provenBy: 'tests/api/notices.test.ts' },
+  'GET /api/v1/notices': { kind: 'scope', provenBy: 'tests/api/notices.test.ts' },
+  'GET /api/v1/notices/{id}': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/notices/{id}/ack': { kind: 'scope', provenBy: 'tests/api/notices.test.ts' },
+  'GET /api/v1/notices/{id}/stats': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'GET /api/v1/notices/{id}/unreached.csv': { kind: 'scope', provenBy: 'tests/api/notices.test.ts' },
 };
 
 let t: TestApp;

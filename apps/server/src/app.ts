@@ -16,6 +16,13 @@ import { communityModule } from './modules/community';
 import { gridsModule } from './modules/grids';
 import { healthModule } from './modules/health';
 import { householdImportModule } from './modules/household-import';
+import { chatsModule } from './modules/chats';
+import { diskImageStore, type ImageStore } from './modules/chats/image-store';
+import { chatSocketModule } from './modules/chats/socket';
+import { chatSystemMessagesPlugin } from './modules/chats/system-messages';
+import { noticesModule } from './modules/notices';
+import { devSubscribeSender, realSubscribeSender, type WechatSubscribeSender } from './adapters/wechat/subscribe';
+import { realtimePlugin, type RealtimeOptions } from './plugins/realtime';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
 import { answerFrameworkError, errorsPlugin } from './plugins/errors';
@@ -29,6 +36,10 @@ export interface BuildAppOptions {
   /** Replaces the WeChat log-in adapter the config would choose. */
   wechatLogin?: WechatLogin | null;
   logger?: boolean | Record<string, unknown>;
+  /** Realtime tuning (tests): heartbeat interval, slow-consumer threshold. */
+  realtime?: Omit<RealtimeOptions, 'redisUrl'>;
+  imageStore?: ImageStore;
+  subscribeSender?: WechatSubscribeSender;
 }
 
 function chooseWechatLogin(config: AppConfig): WechatLogin | null {
@@ -80,6 +91,8 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   await app.register(databasePlugin, { handle, closeOnShutdown: ownsDatabase });
   await app.register(authenticationPlugin, { secret: config.jwtSecret });
   await app.register(openapiPlugin);
+  await app.register(realtimePlugin, { redisUrl: config.redisUrl, ...options.realtime });
+  await app.register(chatSystemMessagesPlugin);
 
   await app.register(healthModule, { expectedMigrations: expectedMigrationCount(migrationsFolder) });
   await app.register(async (api) => {
@@ -93,6 +106,16 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     await api.register(bindingsModule);
     await api.register(householdImportModule);
     await api.register(auditModule);
+    await api.register(chatsModule, {
+      imageStore: options.imageStore ?? diskImageStore(join(config.dataDir, 'uploads')),
+      sendLimit: { max: config.chat.sendLimitPerMinute, windowMs: 60_000 },
+    });
+    await api.register(chatSocketModule);
+    await api.register(noticesModule, {
+      subscribeSender: options.subscribeSender ?? (config.wechat && config.wechatNoticeTemplateId
+        ? realSubscribeSender({ ...config.wechat, templateId: config.wechatNoticeTemplateId })
+        : devSubscribeSender(app.log)),
+    });
   }, { prefix: '/api/v1' });
 
   await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });

@@ -33,6 +33,8 @@ const EnvSchema = z
     WECHAT_SECRET: z.string().min(1).optional(),
     WECHAT_API_BASE: z.url({ message: 'must be a URL such as https://api.weixin.qq.com' }).default('https://api.weixin.qq.com'),
     H5_DIR: z.string().min(1).optional(),
+    CHAT_SEND_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    WECHAT_NOTICE_TEMPLATE_ID: z.string().min(1).optional(),
     MIGRATIONS_DIR: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
@@ -58,6 +60,11 @@ export interface AppConfig {
   wechat: { appId: string; secret: string; apiBase: string } | null;
   h5Dir: string | null;
   migrationsDir: string | null;
+  /** DATA_DIR: the embedded database (when no DATABASE_URL) and uploaded chat images. */
+  dataDir: string;
+  chat: { sendLimitPerMinute: number };
+  /** Template of the notice subscribe message; with WECHAT_APPID/SECRET it turns real WeChat sending on. */
+  wechatNoticeTemplateId: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -101,5 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       : null,
     h5Dir: e.H5_DIR ?? null,
     migrationsDir: e.MIGRATIONS_DIR ?? null,
+    dataDir: e.DATA_DIR,
+    chat: { sendLimitPerMinute: e.CHAT_SEND_LIMIT_PER_MINUTE },
+    wechatNoticeTemplateId: e.WECHAT_NOTICE_TEMPLATE_ID ?? null,
   };
 }

@@ -21,6 +21,10 @@ export const errorCodes = [
   'IMPORT_INVALID',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_ERROR',
+  'MUTED',
+  'RECALL_WINDOW_PASSED',
+  'UNSUPPORTED_IMAGE',
+  'UPGRADE_REQUIRED',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -1,0 +1,103 @@
+// Reads of the chat tables: messages with their sender, reply preview and notice card; groups with unread counts.
+import { sql, type SQL } from 'drizzle-orm';
+import type { ChatMessage } from '@linli/shared';
+import type { Actor } from '../../authorization/policy';
+import { staffGridIds } from '../../authorization/policy';
+import { selectRows, type DbOrTx } from '../../db/client';
+
+interface MessageRow {
+  id: string; group_id: string; seq: number; sender_id: string | null; sender_name: string | null; sender_is_staff: boolean;
+  kind: ChatMessage['kind']; text: string | null; image_id: string | null; mentions: string[] | string; mention_all: boolean;
+  client_id: string | null; recalled_at: Date | string | null; created_at: Date | string;
+  reply_id: string | null; reply_seq: number | null; reply_sender_name: string | null; reply_kind: ChatMessage['kind'] | null; reply_text: string | null;
+  notice_id: string | null; notice_title: string | null; notice_body: string | null; notice_priority: 'normal' | 'urgent' | null; notice_requires_ack: boolean | null;
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+export function toChatMessage(r: MessageRow): ChatMessage {
+  const recalled = r.recalled_at !== null;
+  return {
+    id: r.id,
+    groupId: r.group_id,
+    seq: Number(r.seq),
+    senderId: r.sender_id,
+    senderName: r.sender_name,
+    senderIsStaff: r.sender_is_staff,
+    kind: r.kind,
+    text: recalled ? null : r.text,
+    imageId: recalled ? null : r.image_id,
+    replyTo: r.reply_id && !recalled
+      ? { id: r.reply_id, seq: Number(r.reply_seq), senderName: r.reply_sender_name, text: r.reply_text, kind: r.reply_kind ?? 'text' }
+      : null,
+    mentions: recalled ? [] : typeof r.mentions === 'string' ? JSON.parse(r.mentions) : r.mentions,
+    mentionAll: recalled ? false : r.mention_all,
+    notice: r.notice_id && !recalled
+      ? { id: r.notice_id, title: r.notice_title ?? '', body: r.notice_body ?? '', priority: r.notice_priority ?? 'normal', requiresAck: Boolean(r.notice_requires_ack) }
+      : null,
+    clientId: r.client_id,
+    recalled,
+    createdAt: iso(r.created_at),
+  };
+}
+
+export async function selectMessages(db: DbOrTx, where: SQL, order: 'asc' | 'desc' = 'asc', limit = 100): Promise<ChatMessage[]> {
+  const rows = await selectRows<MessageRow>(db, sql`
+    SELECT m.id, m.group_id, m.seq, m.sender_id, u.display_name AS sender_name, m.sender_is_staff, m.kind, m.text, m.image_id,
+           m.mentions, m.mention_all, m.client_id, m.recalled_at, m.created_at,
+           r.id AS reply_id, r.seq AS reply_seq, ru.display_name AS reply_sender_name, r.kind AS reply_kind,
+           CASE WHEN r.recalled_at IS NULL THEN left(r.text, 80) END AS reply_text,
+           n.id AS notice_id, n.title AS notice_title, n.body AS notice_body, n.priority AS notice_priority, n.requires_ack AS notice_requires_ack
+    FROM chat_messages m
+    LEFT JOIN users u ON u.id = m.sender_id
+    LEFT JOIN chat_messages r ON r.id = m.reply_to_id
+    LEFT JOIN users ru ON ru.id = r.sender_id
+    LEFT JOIN notices n ON n.id = m.notice_id
+    WHERE ${where}
+    ORDER BY m.seq ${order === 'asc' ? sql`ASC` : sql`DESC`}
+    LIMIT ${limit}`);
+  return rows.map(toChatMessage);
+}
+
+export async function messageById(db: DbOrTx, messageId: string): Promise<ChatMessage | null> {
+  const [m] = await selectMessages(db, sql`m.id = ${messageId}`, 'asc', 1);
+  return m ?? null;
+}
+
+/** Buildings whose group the actor belongs to: residents by approved binding, grid workers by grid, admins by community. */
+export async function memberBuildingIds(db: DbOrTx, actor: Actor): Promise<string[]> {
+  const own = actor.households.map((h) => h.buildingId);
+  const staff = staffGridIds(actor);
+  if (staff.length === 0) return [...new Set(own)];
+  const conditions = staff.map(({ communityId, gridIds }) =>
+    gridIds === null ? sql`community_id = ${communityId}` : sql`(community_id = ${communityId} AND grid_id IN (${sql.join(gridIds.map((g) => sql`${g}`), sql`, `)}))`);
+  const rows = await selectRows<{ id: string }>(db, sql`SELECT id FROM buildings WHERE ${sql.join(conditions, sql` OR `)}`);
+  return [...new Set([...own, ...rows.map((r) => r.id)])];
+}
+
+export interface GroupRow {
+  building_id: string; name: string; sort_order: number; last_seq: number; read_seq: number; unread: number;
+}
+
+export const idList = (ids: string[]) => sql`(${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`;
+
+export async function groupsOf(db: DbOrTx, userId: string, buildingIds: string[]): Promise<GroupRow[]> {
+  if (buildingIds.length === 0) return [];
+  return selectRows<GroupRow>(db, sql`
+    SELECT b.id AS building_id, b.name, b.sort_order, coalesce(g.last_seq, 0)::int AS last_seq, coalesce(rm.read_seq, 0)::int AS read_seq,
+           (SELECT count(*)::int FROM chat_messages m
+             WHERE m.group_id = b.id AND m.seq > coalesce(rm.read_seq, 0) AND m.sender_id IS DISTINCT FROM ${userId}::uuid) AS unread
+    FROM buildings b
+    LEFT JOIN chat_groups g ON g.building_id = b.id
+    LEFT JOIN chat_read_marks rm ON rm.group_id = b.id AND rm.user_id = ${userId}
+    WHERE b.id IN ${idList(buildingIds)}
+    ORDER BY b.sort_order, b.name`);
+}
+
+export async function lastMessages(db: DbOrTx, groups: { building_id: string; last_seq: number }[]): Promise<Map<string, ChatMessage>> {
+  const wanted = groups.filter((g) => g.last_seq > 0);
+  if (wanted.length === 0) return new Map();
+  const conditions = wanted.map((g) => sql`(m.group_id = ${g.building_id} AND m.seq = ${g.last_seq})`);
+  const messages = await selectMessages(db, sql.join(conditions, sql` OR `), 'asc', wanted.length);
+  return new Map(messages.map((m) => [m.groupId, m]));
+}

@@ -1,0 +1,77 @@
+// Realtime fan-out for every feature: `app.realtime.publishToBuildingGroup(buildingId, event)` and
+// `app.realtime.publishToUsers(userIds, event)` reach the right live sockets on every instance (Redis when REDIS_URL is set).
+import fastifyWebsocket from '@fastify/websocket';
+import type { RealtimeEvent } from '@linli/shared';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { inProcessBus, redisBus, type FanoutBus, type FanoutTarget } from '../realtime/fanout';
+import { LocalHub } from '../realtime/hub';
+
+export interface RealtimeOptions {
+  redisUrl: string | null;
+  /** Server ping interval; a socket that has not answered the previous ping is dropped. */
+  heartbeatMs?: number;
+  /** A socket whose unsent bytes exceed this is disconnected as a slow consumer. */
+  maxBufferedBytes?: number;
+}
+
+export interface Realtime {
+  readonly busKind: FanoutBus['kind'];
+  readonly hub: LocalHub;
+  readonly limits: { maxBufferedBytes: number; maxHeldEvents: number };
+  /** Every member of a building's group, on every instance. `seq` lets resuming sockets drop duplicates. */
+  publishToBuildingGroup(buildingId: string, event: RealtimeEvent, seq?: number): Promise<void>;
+  /** Every live socket of these accounts, on every instance. */
+  publishToUsers(userIds: string[], event: RealtimeEvent): Promise<void>;
+  publish(target: FanoutTarget, event: RealtimeEvent): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: Realtime;
+  }
+}
+
+export const realtimePlugin = fp(async function realtimePlugin(app: FastifyInstance, opts: RealtimeOptions) {
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  const bus = opts.redisUrl ? await redisBus(opts.redisUrl, app.log) : inProcessBus();
+  const hub = new LocalHub();
+  bus.onEnvelope((envelope) => hub.deliver(envelope));
+
+  const publish = async (target: FanoutTarget, event: RealtimeEvent) => {
+    try {
+      await bus.publish({ ...target, payload: JSON.stringify(event) });
+    } catch (err) {
+      // The message is stored either way; clients catch up through resume.
+      app.log.error({ err }, 'realtime publish failed');
+    }
+  };
+  const realtime: Realtime = {
+    busKind: bus.kind,
+    hub,
+    limits: { maxBufferedBytes: opts.maxBufferedBytes ?? 1024 * 1024, maxHeldEvents: 5000 },
+    publish,
+    publishToBuildingGroup: (buildingId, event, seq) =>
+      publish({ buildingIds: [buildingId], ...(seq !== undefined ? { groupId: buildingId, seq } : {}) }, event),
+    publishToUsers: (userIds, event) => publish({ userIds }, event),
+  };
+  app.decorate('realtime', realtime);
+
+  const heartbeat = setInterval(() => {
+    for (const connection of hub.connections) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }, opts.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  app.addHook('preClose', async () => {
+    clearInterval(heartbeat);
+    for (const connection of hub.connections) connection.socket.close(1001, 'SERVER_SHUTDOWN');
+  });
+  app.addHook('onClose', async () => bus.close());
+});

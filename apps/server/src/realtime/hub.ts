@@ -1,0 +1,121 @@
+// This instance's live sockets, indexed by building group and by user, and the rules of delivering to one socket:
+// hold live events while a resume is replayed, drop what the replay already gave, cut off a consumer that cannot keep up.
+import type { WebSocket } from 'ws';
+import { wsCloseCodes } from '@linli/shared';
+import type { FanoutEnvelope } from './fanout';
+
+interface Delivery {
+  envelope: FanoutEnvelope;
+  /** The payload as bytes, made once per envelope on this instance and shared by every socket. */
+  bytes: Buffer;
+}
+
+export class ChatConnection {
+  buildingIds = new Set<string>();
+  /** waiting: opened, live events held until the client's resume (or a short grace) · replaying · live. */
+  state: 'waiting' | 'replaying' | 'live' = 'waiting';
+  private held: Delivery[] = [];
+  /** Highest seq per group already given to this socket by a replay; live copies at or below it are dropped. */
+  private replayedUpTo = new Map<string, number>();
+  alive = true;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly userId: string,
+    private readonly limits: { maxBufferedBytes: number; maxHeldEvents: number },
+  ) {}
+
+  offer(delivery: Delivery) {
+    if (this.state !== 'live') {
+      if (this.held.length >= this.limits.maxHeldEvents) return this.cutOff();
+      this.held.push(delivery);
+      return;
+    }
+    this.send(delivery);
+  }
+
+  /** Sends a reply or replayed event meant for this socket alone. */
+  sendOwn(payload: string) {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) return this.cutOff();
+    this.socket.send(payload);
+  }
+
+  markReplayed(groupId: string, seq: number) {
+    if (seq > (this.replayedUpTo.get(groupId) ?? 0)) this.replayedUpTo.set(groupId, seq);
+  }
+
+  beginReplay() {
+    this.state = 'replaying';
+  }
+
+  /** Ends a replay (or the wait for one): releases the held live events in arrival order, minus what was replayed. */
+  goLive() {
+    this.state = 'live';
+    const held = this.held;
+    this.held = [];
+    for (const delivery of held) this.send(delivery);
+  }
+
+  private send({ envelope, bytes }: Delivery) {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (envelope.groupId && envelope.seq !== undefined && envelope.seq <= (this.replayedUpTo.get(envelope.groupId) ?? 0)) return;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) return this.cutOff();
+    this.socket.send(bytes, { binary: false });
+  }
+
+  /** A consumer that cannot keep up is disconnected rather than buffered without bound; it resumes when it returns. */
+  cutOff() {
+    this.held = [];
+    if (this.socket.readyState === this.socket.OPEN) this.socket.close(wsCloseCodes.slowConsumer, 'SLOW_CONSUMER');
+    // A peer that does not read will not read the close frame either.
+    setTimeout(() => this.socket.terminate(), 1000).unref();
+  }
+}
+
+export class LocalHub {
+  private byBuilding = new Map<string, Set<ChatConnection>>();
+  private byUser = new Map<string, Set<ChatConnection>>();
+  readonly connections = new Set<ChatConnection>();
+
+  add(connection: ChatConnection) {
+    this.connections.add(connection);
+    addTo(this.byUser, connection.userId, connection);
+    for (const b of connection.buildingIds) addTo(this.byBuilding, b, connection);
+  }
+
+  remove(connection: ChatConnection) {
+    this.connections.delete(connection);
+    removeFrom(this.byUser, connection.userId, connection);
+    for (const b of connection.buildingIds) removeFrom(this.byBuilding, b, connection);
+  }
+
+  /** Re-indexes a socket whose groups changed (a binding approved, a household moved out, a grid reassigned). */
+  setBuildings(connection: ChatConnection, buildingIds: Iterable<string>) {
+    const next = new Set(buildingIds);
+    for (const b of connection.buildingIds) if (!next.has(b)) removeFrom(this.byBuilding, b, connection);
+    for (const b of next) if (!connection.buildingIds.has(b)) addTo(this.byBuilding, b, connection);
+    connection.buildingIds = next;
+  }
+
+  deliver(envelope: FanoutEnvelope) {
+    const delivery: Delivery = { envelope, bytes: Buffer.from(envelope.payload) };
+    const targets = new Set<ChatConnection>();
+    for (const b of envelope.buildingIds ?? []) for (const c of this.byBuilding.get(b) ?? []) targets.add(c);
+    for (const u of envelope.userIds ?? []) for (const c of this.byUser.get(u) ?? []) targets.add(c);
+    for (const c of targets) c.offer(delivery);
+  }
+}
+
+function addTo(index: Map<string, Set<ChatConnection>>, key: string, c: ChatConnection) {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(c);
+}
+
+function removeFrom(index: Map<string, Set<ChatConnection>>, key: string, c: ChatConnection) {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(c);
+  if (set.size === 0) index.delete(key);
+}
