@@ -36,8 +36,18 @@ describe('loadConfig', () => {
       wechat: null,
       h5Dir: null,
       migrationsDir: null,
+      dataDir: '.data',
+      chat: { sendLimitPerMinute: 30 },
+      wechatNoticeTemplateId: null,
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads the chat and notice settings, and refuses a malformed send limit', () => {
+    const config = loadConfig({ DATA_DIR: '/var/lib/linli', CHAT_SEND_LIMIT_PER_MINUTE: '5', WECHAT_NOTICE_TEMPLATE_ID: 'tmpl' });
+    expect(config).toMatchObject({ dataDir: '/var/lib/linli', chat: { sendLimitPerMinute: 5 }, wechatNoticeTemplateId: 'tmpl' });
+    expect(() => loadConfig({ CHAT_SEND_LIMIT_PER_MINUTE: '0' })).toThrow(/CHAT_SEND_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL/);
   });
 
   it('reads every setting it is given', () => {

@@ -16,14 +16,17 @@ const actors = {
 type ActorName = keyof typeof actors;
 
 let t: TestApp;
-let ids: { building1: string; household101: string; person: string; personName: string };
+let ids: { building1: string; household101: string; person: string; personName: string; notice: string };
 
 beforeAll(async () => {
   t = await createTestApp();
   const [b1] = await t.db.select().from(buildings).where(eq(buildings.name, '1号楼'));
   const [h] = await t.db.select().from(households).where(and(eq(households.buildingId, b1!.id), eq(households.unit, '1'), eq(households.room, '101')));
   const [p] = await t.db.select().from(persons).where(eq(persons.householdId, h!.id));
-  ids = { building1: b1!.id, household101: h!.id, person: p!.id, personName: p!.name };
+  const notice = await t.call((await t.login('13900000001')).token, {
+    method: 'POST', url: '/api/v1/notices', payload: { title: '范围测试通知', body: '内容', buildingIds: [b1!.id] },
+  });
+  ids = { building1: b1!.id, household101: h!.id, person: p!.id, personName: p!.name, notice: notice.json().id };
 });
 afterAll(async () => t?.close());
 
@@ -45,7 +48,22 @@ const staffOnly = (inScope: number): Expect => ({
 });
 const householdAndStaff: Expect = { ...staffOnly(200), 'resident of the household': 200 };
 
-const routes: { name: string; request: () => { method: 'GET' | 'POST'; url: string }; expect: Expect }[] = [
+const buildingMembers: Expect = { ...staffOnly(200), 'resident of the household': 200, 'resident of the same building': 200 };
+const asCreated = (e: Expect): Expect => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v === 200 ? 201 : v])) as Expect;
+let clientIds = 0;
+
+const routes: { name: string; request: () => { method: 'GET' | 'POST'; url: string; payload?: Record<string, unknown> }; expect: Expect }[] = [
+  { name: 'GET /chats/:id', request: () => ({ method: 'GET', url: `/api/v1/chats/${ids.building1}` }), expect: buildingMembers },
+  { name: 'GET /chats/:id/messages', request: () => ({ method: 'GET', url: `/api/v1/chats/${ids.building1}/messages` }), expect: buildingMembers },
+  { name: 'GET /chats/:id/members', request: () => ({ method: 'GET', url: `/api/v1/chats/${ids.building1}/members` }), expect: buildingMembers },
+  {
+    name: 'POST /chats/:id/messages',
+    request: () => ({ method: 'POST', url: `/api/v1/chats/${ids.building1}/messages`, payload: { clientId: `scope-${++clientIds}`, text: '范围' } }),
+    expect: asCreated(buildingMembers),
+  },
+  { name: 'POST /chats/:id/read', request: () => ({ method: 'POST', url: `/api/v1/chats/${ids.building1}/read`, payload: { seq: 1 } }), expect: buildingMembers },
+  { name: 'GET /notices/:id', request: () => ({ method: 'GET', url: `/api/v1/notices/${ids.notice}` }), expect: buildingMembers },
+  { name: 'GET /notices/:id/stats', request: () => ({ method: 'GET', url: `/api/v1/notices/${ids.notice}/stats` }), expect: staffOnly(200) },
   { name: 'GET /households/:id', request: () => ({ method: 'GET', url: `/api/v1/households/${ids.household101}` }), expect: householdAndStaff },
   { name: 'GET /persons/:id/phone', request: () => ({ method: 'GET', url: `/api/v1/persons/${ids.person}/phone` }), expect: householdAndStaff },
   { name: 'GET /buildings/:id/households', request: () => ({ method: 'GET', url: `/api/v1/buildings/${ids.building1}/households` }), expect: staffOnly(200) },

@@ -163,7 +163,14 @@ describe('liveness and back-pressure', () => {
     const countFor = () => [...t.app.realtime.hub.connections].filter((c) => c.userId === user.userId).length;
     expect(countFor()).toBe(1);
     (socket.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    for (let i = 0; i < 400 && countFor() > 0; i++) await t.app.chats.postSystemMessage(building1, `${'大'.repeat(1900)} ${i}`);
+    const message = await t.app.chats.postSystemMessage(building1, '大'.repeat(1900));
+    // The same ~6 KB event pushed again and again, faster than a paused reader drains (kernel buffers fill first).
+    for (let i = 0; i < 5000 && countFor() > 0; i++) {
+      await t.app.realtime.publishToBuildingGroup(building1, { type: 'message', message });
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
     expect(countFor()).toBe(0);
+    const neighbour = [...t.app.realtime.hub.connections].filter((c) => c.userId !== user.userId);
+    expect(neighbour.every((c) => c.socket.readyState === c.socket.OPEN)).toBe(true);
   }, 60_000);
 });

@@ -21,6 +21,8 @@ export interface FakeWechat {
   appId: string;
   secret: string;
   calls: RecordedCall[];
+  /** Bodies of POST /cgi-bin/message/subscribe/send (subscribe messages), in arrival order. */
+  subscribeMessages: Record<string, unknown>[];
   /** Makes `code` a valid wx.login code for `session`. */
   addCode(code: string, session: FakeWechatSession): void;
   /** normal: answer like WeChat; error500: HTTP 500; hang: never answer; not-json: 200 with an HTML page; busy: errcode -1. */
@@ -38,6 +40,7 @@ export async function startFakeWechat(options: { appId?: string; secret?: string
   const secret = options.secret ?? 'secret';
   const codes = new Map<string, FakeWechatSession>();
   const calls: RecordedCall[] = [];
+  const subscribeMessages: Record<string, unknown>[] = [];
   const sockets = new Set<Socket>();
   let mode: FakeWechatMode = 'normal';
 
@@ -53,6 +56,26 @@ export async function startFakeWechat(options: { appId?: string; secret?: string
     if (mode === 'error500') return answer(res, 500, 'internal error');
     if (mode === 'not-json') return answer(res, 200, '<html>gateway</html>');
     if (mode === 'busy') return answer(res, 200, { errcode: -1, errmsg: 'system error' });
+    if (req.method === 'GET' && url.pathname === '/cgi-bin/token') {
+      const q = url.searchParams;
+      if (q.get('appid') !== appId) return answer(res, 200, invalidAppId);
+      if (q.get('secret') !== secret) return answer(res, 200, invalidSecret);
+      return answer(res, 200, { access_token: 'fake-access-token', expires_in: 7200 });
+    }
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/subscribe/send') {
+      if (url.searchParams.get('access_token') !== 'fake-access-token') return answer(res, 200, { errcode: 40001, errmsg: 'invalid credential' });
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        try {
+          subscribeMessages.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          answer(res, 200, { errcode: 0, errmsg: 'ok' });
+        } catch {
+          answer(res, 200, { errcode: 47001, errmsg: 'data format error' });
+        }
+      });
+      return;
+    }
     if (req.method !== 'GET' || url.pathname !== '/sns/jscode2session') return answer(res, 404, 'not found');
     const q = url.searchParams;
     if (q.get('grant_type') !== 'authorization_code') return answer(res, 200, { errcode: 40002, errmsg: 'invalid grant_type' });
@@ -74,6 +97,7 @@ export async function startFakeWechat(options: { appId?: string; secret?: string
     appId,
     secret,
     calls,
+    subscribeMessages,
     addCode: (code, session) => void codes.set(code, session),
     setMode: (next) => {
       mode = next;

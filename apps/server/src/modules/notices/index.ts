@@ -69,7 +69,7 @@ export const noticesModule: FastifyPluginAsyncZod<{ subscribeSender: WechatSubsc
   }, async (request) => getNotice(app.db, request.actor, request.params.id));
 
   app.post('/notices/:id/ack', {
-    schema: { tags: ['notices'], summary: '我已知晓: acknowledge for the caller\'s household(s) in a target building; repeating it changes nothing', params: IdParams, body: AckBody.optional(), response: { 200: Ack, ...errors } },
+    schema: { tags: ['notices'], summary: '我已知晓: acknowledge for the caller\'s household(s) in a target building; repeating it changes nothing', params: IdParams, body: AckBody.nullish(), response: { 200: Ack, ...errors } },
   }, async (request) => acknowledgeNotice(app.db, app.realtime, request.actor, request.params.id, request.body?.householdId));
 
   app.get('/notices/:id/stats', {
