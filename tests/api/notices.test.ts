@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { startFakeWechat, type FakeWechat } from '../support/fake-wechat';
 
 let t: TestApp;
-let ids: Record<string, string>;
+let ids: { building1: string; building2: string; building4: string; grid1: string; grid2: string };
 const sent: { title: string }[] = [];
 
 beforeAll(async () => {
@@ -66,7 +66,7 @@ describe('writing a notice', () => {
     ['an expiry in the past', '13900000001', { expiresAt: '2020-01-01T00:00:00Z', buildingIds: ['building1'] }, 400],
     ['an unknown priority', '13900000001', { priority: 'critical', buildingIds: ['building1'] }, 400],
   ])('refuses %s, writing nothing', async (_name, phone, overrides, status) => {
-    const resolve = (list: unknown) => (Array.isArray(list) ? list.map((v) => ids[v as string] ?? v) : list);
+    const resolve = (list: unknown) => (Array.isArray(list) ? list.map((v) => (ids as Record<string, string>)[v as string] ?? v) : list);
     const payload: Record<string, unknown> = { title: '越权通知', body: '内容', ...overrides };
     if (payload.buildingIds) payload.buildingIds = resolve(payload.buildingIds);
     if (payload.gridIds) payload.gridIds = resolve(payload.gridIds);
