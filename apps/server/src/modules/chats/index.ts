@@ -26,7 +26,7 @@ export interface ChatsModuleOptions {
 export const chatsModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opts) => {
   app.addHook('onRequest', app.authenticate);
   await app.register(fastifyMultipart, { limits: { fileSize: chatImageMaxBytes, files: 1, fields: 5, parts: 6 } });
-  const checkSendRate = sendRateLimiter(opts.sendLimit.max, opts.sendLimit.windowMs);
+  const sendRate = sendRateLimiter(opts.sendLimit.max, opts.sendLimit.windowMs);
 
   app.get('/chats', {
     schema: { tags: ['chats'], summary: "The caller's building groups with last message and unread count", response: { 200: ChatGroupList, ...errors } },
@@ -91,7 +91,7 @@ export const chatsModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app
       params: ChatParams, body: PostMessageBody, response: { 200: ChatMessage, 201: ChatMessage, ...errors },
     },
   }, async (request, reply) => {
-    const { message, created } = await postMessage({ db: app.db, realtime: app.realtime, checkSendRate }, request.actor, request.params.id, request.body);
+    const { message, created } = await postMessage({ db: app.db, realtime: app.realtime, sendRate }, request.actor, request.params.id, request.body);
     return reply.status(created ? 201 : 200).send(message);
   });
 
