@@ -17,6 +17,9 @@ export default defineAppConfig({
     'pages/staff/audit/index',
     'pages/staff/import/index',
     'pages/staff/grids/index',
+    'pages/resident/chat-room/index',
+    'pages/staff/notice-compose/index',
+    'pages/staff/notice-stats/index',
   ],
   window: {
     backgroundTextStyle: 'light',

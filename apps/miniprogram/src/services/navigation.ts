@@ -18,6 +18,9 @@ export const pagePaths = {
   audit: '/pages/staff/audit/index',
   import: '/pages/staff/import/index',
   grids: '/pages/staff/grids/index',
+  chatRoom: '/pages/resident/chat-room/index',
+  noticeCompose: '/pages/staff/notice-compose/index',
+  noticeStats: '/pages/staff/notice-stats/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';

@@ -2,10 +2,12 @@
 import { Text, View } from '@tarojs/components';
 import { switchTab, tabsForRoles, type TabKey } from '../../services/navigation';
 import { useSessionUser } from '../../stores/session';
+import { UnreadBadge, useUnreadFeed } from './UnreadBadge';
 import './index.scss';
 
 export function RoleTabBar({ current }: { current: TabKey }) {
   const { me, failed, retry } = useSessionUser();
+  useUnreadFeed(me);
 
   if (!me) {
     return (
@@ -32,6 +34,7 @@ export function RoleTabBar({ current }: { current: TabKey }) {
             }}
           >
             <Text className="role-tab-bar__label">{tab.label}</Text>
+            {tab.key === 'chat' ? <UnreadBadge /> : null}
           </View>
         );
       })}
