@@ -2,9 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runImportBench } from './import/import.bench';
+import { runChatFanoutBench } from './chat-fanout/chat-fanout.bench';
 import type { BenchResult } from './lib/result';
 
-const benches: { name: string; run: () => Promise<BenchResult[]> }[] = [{ name: 'import', run: runImportBench }];
+const benches: { name: string; run: () => Promise<BenchResult[]> }[] = [
+  { name: 'import', run: runImportBench },
+  { name: 'chat-fanout', run: runChatFanoutBench },
+].filter((b) => !process.env.BENCH || process.env.BENCH.split(',').includes(b.name));
 
 function formatNumber(value: number): string {
   if (value >= 100) return value.toFixed(0);

@@ -1,0 +1,265 @@
+// bench/chat-fanout: one building of 500 connected sockets; a resident posts through the REST API; how long until all
+// 500 have the message (p50/p99) and how many messages/s reach all 500. Ceiling in the same run: a bare `ws` server
+// broadcasting the same payload, serialised once, to 500 sockets. Also: memory per idle socket at 5,000 sockets
+// (ours vs bare ws) and hello-world (/healthz) p99 with and without those 5,000 idle sockets.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import WebSocket, { WebSocketServer } from 'ws';
+import { buildApp } from '@linli/server/app';
+import { loadConfig } from '@linli/server/config';
+import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
+import { findMigrationsFolder } from '@linli/server/db/migrations';
+import { demoResidentPhone, seedDemoCommunity } from '@linli/server/db/seed-demo';
+import type { BenchResult } from '../lib/result';
+
+const socketCount = 500;
+const messages = 100;
+const throughputMessages = 200;
+const idleSockets = 5000;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Opens `count` sockets; `onMessage(i, data)` for each frame. Resolves once all are open. */
+async function openSockets(url: (i: number) => string, count: number, onMessage?: (data: string) => void, afterOpen?: (ws: WebSocket) => void) {
+  const sockets: WebSocket[] = [];
+  for (let start = 0; start < count; start += 250) {
+    const batch = Array.from({ length: Math.min(250, count - start) }, (_, k) => new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url(start + k));
+      if (onMessage) ws.on('message', (data) => onMessage(String(data)));
+      ws.once('open', () => {
+        afterOpen?.(ws);
+        resolve(ws);
+      });
+      ws.once('error', reject);
+    }));
+    sockets.push(...(await Promise.all(batch)));
+  }
+  return sockets;
+}
+
+async function closeAll(sockets: WebSocket[]) {
+  await Promise.all(sockets.map((ws) => new Promise<void>((resolve) => {
+    if (ws.readyState === ws.CLOSED) return resolve();
+    ws.once('close', () => resolve());
+    ws.terminate();
+  })));
+}
+
+/** Waits until `counts.get(key)` reaches `target`. */
+function tracker() {
+  const counts = new Map<string, number>();
+  const waiters = new Map<string, { target: number; resolve: (t: number) => void }>();
+  return {
+    hit(key: string) {
+      const n = (counts.get(key) ?? 0) + 1;
+      counts.set(key, n);
+      const w = waiters.get(key);
+      if (w && n >= w.target) {
+        waiters.delete(key);
+        w.resolve(performance.now());
+      }
+    },
+    when(key: string, target: number): Promise<number> {
+      if ((counts.get(key) ?? 0) >= target) return Promise.resolve(performance.now());
+      return new Promise((resolve) => waiters.set(key, { target, resolve }));
+    },
+  };
+}
+
+interface FanoutFigures { p50: number; p99: number; hubP50: number; hubP99: number; perSecond: number }
+
+async function measureOurs(app: Awaited<ReturnType<typeof buildApp>>, baseUrl: string, buildingId: string, tokens: string[]): Promise<FanoutFigures> {
+  const seen = tracker();
+  const sockets = await openSockets(
+    (i) => `${baseUrl.replace('http', 'ws')}/api/v1/ws?token=${tokens[i % tokens.length]}`,
+    socketCount,
+    (data) => {
+      // Only the id is needed; a full parse per frame would measure the client, not the server.
+      const at = data.indexOf('"id":"');
+      if (data.startsWith('{"type":"message"') && at > 0) seen.hit(data.slice(at + 6, at + 42));
+    },
+    (ws) => ws.send(JSON.stringify({ type: 'resume', after: {} })),
+  );
+  // The hub's own start (after the database write and the bus) for the fan-out-only figure.
+  const hubStart = new Map<string, number>();
+  const hub = app.realtime.hub;
+  const deliver = hub.deliver.bind(hub);
+  hub.deliver = (envelope) => {
+    const at = envelope.payload.indexOf('"id":"');
+    if (at > 0) hubStart.set(envelope.payload.slice(at + 6, at + 42), performance.now());
+    deliver(envelope);
+  };
+  await new Promise((r) => setTimeout(r, 2500)); // past the resume grace, every socket live
+  const sender = tokens[0]!;
+  const post = async (n: number) => {
+    const res = await fetch(`${baseUrl}/api/v1/chats/${buildingId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sender}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: `bench-${process.pid}-${n}-${randomBytes(3).toString('hex')}`, text: `压测消息 ${n}：今天下午三点楼下发放蔬菜包，请带好取货码。` }),
+    });
+    if (res.status !== 201) throw new Error(`post → ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { id: string }).id;
+  };
+  const endToEnd: number[] = [];
+  const fanout: number[] = [];
+  for (let n = 0; n < 10; n++) await seen.when(await post(-n - 1), socketCount); // warm-up
+  for (let n = 0; n < messages; n++) {
+    const t0 = performance.now();
+    const id = await post(n);
+    const done = await seen.when(id, socketCount);
+    endToEnd.push(done - t0);
+    fanout.push(done - hubStart.get(id)!);
+  }
+  const tStart = performance.now();
+  const ids: string[] = [];
+  for (let n = 0; n < throughputMessages; n += 10) ids.push(...(await Promise.all(Array.from({ length: 10 }, (_, k) => post(1000 + n + k)))));
+  await Promise.all(ids.map((id) => seen.when(id, socketCount)));
+  const perSecond = throughputMessages / ((performance.now() - tStart) / 1000);
+  hub.deliver = deliver;
+  await closeAll(sockets);
+  return { p50: percentile(endToEnd, 50), p99: percentile(endToEnd, 99), hubP50: percentile(fanout, 50), hubP99: percentile(fanout, 99), perSecond };
+}
+
+async function measureBare(payload: string): Promise<{ p50: number; p99: number; perSecond: number }> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  const seen = tracker();
+  const sockets = await openSockets(() => `ws://127.0.0.1:${port}`, socketCount, (data) => {
+    const at = data.indexOf('"id":"');
+    seen.hit(data.slice(at + 6, at + 42));
+  });
+  const broadcast = (n: number) => {
+    const id = `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
+    const bytes = Buffer.from(payload.replace(/"id":"[^"]{36}"/, `"id":"${id}"`));
+    for (const client of server.clients) client.send(bytes, { binary: false });
+    return id;
+  };
+  const times: number[] = [];
+  for (let n = 0; n < 10; n++) await seen.when(broadcast(90_000 + n), socketCount);
+  for (let n = 0; n < messages; n++) {
+    const t0 = performance.now();
+    const done = await seen.when(broadcast(n), socketCount);
+    times.push(done - t0);
+  }
+  const tStart = performance.now();
+  const ids = Array.from({ length: throughputMessages }, (_, n) => broadcast(10_000 + n));
+  await Promise.all(ids.map((id) => seen.when(id, socketCount)));
+  const perSecond = throughputMessages / ((performance.now() - tStart) / 1000);
+  await closeAll(sockets);
+  await new Promise((r) => server.close(r));
+  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond };
+}
+
+function heapAndExternal(): number {
+  global.gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external + m.arrayBuffers;
+}
+
+async function helloWorldP99(baseUrl: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const t0 = performance.now();
+    await (await fetch(`${baseUrl}/healthz`)).arrayBuffer();
+    times.push(performance.now() - t0);
+  }
+  return percentile(times, 99);
+}
+
+async function measureIdle(baseUrl: string, tokens: string[]) {
+  const withoutSockets = await helloWorldP99(baseUrl);
+  const before = heapAndExternal();
+  const ours = await openSockets((i) => `${baseUrl.replace('http', 'ws')}/api/v1/ws?token=${tokens[i % tokens.length]}`, idleSockets, undefined,
+    (ws) => ws.send(JSON.stringify({ type: 'resume', after: {} })));
+  await new Promise((r) => setTimeout(r, 3000));
+  const oursBytes = (heapAndExternal() - before) / idleSockets;
+  const withSockets = await helloWorldP99(baseUrl);
+  await closeAll(ours);
+  await new Promise((r) => setTimeout(r, 1000));
+
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  const bareBefore = heapAndExternal();
+  const bare = await openSockets(() => `ws://127.0.0.1:${port}`, idleSockets);
+  await new Promise((r) => setTimeout(r, 1000));
+  const bareBytes = (heapAndExternal() - bareBefore) / idleSockets;
+  await closeAll(bare);
+  await new Promise((r) => server.close(r));
+  return { oursBytes, bareBytes, withoutSockets, withSockets };
+}
+
+async function fanoutRun(url: string, redisUrl: string | null) {
+  const scratch = `linli_bench_chat_${randomBytes(4).toString('hex')}`;
+  const scratchUrl = withDatabase(url, scratch);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${scratch}"`);
+  let handle: DatabaseHandle | undefined;
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    handle = await openDatabase({ kind: 'postgres', url: scratchUrl }, { error: () => undefined });
+    await handle.migrate(findMigrationsFolder());
+    await seedDemoCommunity(handle.db);
+    const config = loadConfig({
+      NODE_ENV: 'test', DATABASE_URL: scratchUrl, SEED_DEMO: 'off', LOG_LEVEL: 'silent',
+      LOGIN_RATE_LIMIT_PER_IP: '100000', LOGIN_RATE_LIMIT_PER_PHONE: '100000', CHAT_SEND_LIMIT_PER_MINUTE: '100000',
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    });
+    app = await buildApp(config, { database: handle, logger: false });
+    const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    const [building] = (await handle.db.execute(`SELECT id FROM buildings WHERE name = '1号楼'` as never) as unknown as { rows: { id: string }[] }).rows;
+    const phones = [1, 2].flatMap((unit) => [1, 2, 3, 4, 5, 6].flatMap((floor) => [1, 2].map((r) => demoResidentPhone(1, unit, `${floor}0${r}`))));
+    const tokens: string[] = [];
+    for (const phone of phones) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/dev-login', payload: { phone } });
+      tokens.push(res.json().accessToken);
+    }
+    const figures = await measureOurs(app, baseUrl, building!.id, tokens);
+    const sample = await app.inject({ method: 'GET', url: `/api/v1/chats/${building!.id}/messages?limit=1`, headers: { authorization: `Bearer ${tokens[0]}` } });
+    const payload = JSON.stringify({ type: 'message', message: sample.json().items[0] });
+    const idle = redisUrl ? null : await measureIdle(baseUrl, tokens);
+    return { figures, payload, idle };
+  } finally {
+    await app?.close();
+    await handle?.close();
+    await admin.query(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+export async function runChatFanoutBench(): Promise<BenchResult[]> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('bench/chat-fanout measures PostgreSQL: set DATABASE_URL (and REDIS_URL for the Redis figure)');
+  const inProcess = await fanoutRun(url, null);
+  const bare = await measureBare(inProcess.payload);
+  const redis = process.env.REDIS_URL ? await fanoutRun(url, process.env.REDIS_URL) : null;
+  const f = inProcess.figures;
+  const idle = inProcess.idle!;
+  console.log(`chat-fanout: ours end-to-end p50 ${f.p50.toFixed(1)} ms p99 ${f.p99.toFixed(1)} ms; hub→all p50 ${f.hubP50.toFixed(1)} p99 ${f.hubP99.toFixed(1)}; bare p50 ${bare.p50.toFixed(1)} p99 ${bare.p99.toFixed(1)}`);
+  const results: BenchResult[] = [
+    { figure: 'chat: POST → all 500 sockets, p50', ours: f.p50, ceiling: bare.p50, unit: 'ms', ratio: bare.p50 / f.p50, note: 'ours includes the HTTP request, auth, the database transaction and serialisation; the ceiling is only the broadcast' },
+    { figure: 'chat: POST → all 500 sockets, p99', ours: f.p99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.p99 },
+    { figure: 'chat: fan-out only (hub → all 500), p50', ours: f.hubP50, ceiling: bare.p50, unit: 'ms', ratio: bare.p50 / f.hubP50 },
+    { figure: 'chat: fan-out only (hub → all 500), p99', ours: f.hubP99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.hubP99, note: 'target: ours within 1.25× the bare broadcast (ratio ≥ 0.8)' },
+    { figure: 'chat: messages/s delivered to all 500', ours: f.perSecond, ceiling: bare.perSecond, unit: 'msg/s', ratio: f.perSecond / bare.perSecond },
+    { figure: 'chat: memory per idle socket at 5,000 (server + client side)', ours: idle.oursBytes / 1024, ceiling: idle.bareBytes / 1024, unit: 'KiB', ratio: idle.bareBytes / idle.oursBytes },
+    { figure: 'hello-world p99 with 5,000 idle sockets (ceiling: without)', ours: idle.withSockets, ceiling: idle.withoutSockets, unit: 'ms', ratio: idle.withoutSockets / idle.withSockets, note: 'target: ratio ≥ 0.91 (p99 moves by at most 10%)' },
+  ];
+  if (redis) {
+    results.push({ figure: 'chat via Redis: POST → all 500, p50 (ceiling: in-process)', ours: redis.figures.p50, ceiling: f.p50, unit: 'ms', ratio: f.p50 / redis.figures.p50, note: `Redis adds ${(redis.figures.p50 - f.p50).toFixed(2)} ms to p50 (target ≤ 2 ms)` });
+    results.push({ figure: 'chat via Redis: POST → all 500, p99 (ceiling: in-process)', ours: redis.figures.p99, ceiling: f.p99, unit: 'ms', ratio: f.p99 / redis.figures.p99 });
+  }
+  return results;
+}
