@@ -12,7 +12,7 @@ let building4: string;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp({ env: { CHAT_SEND_LIMIT_PER_MINUTE: '1000' }, build: { realtime: { heartbeatMs: 300, maxBufferedBytes: 64 * 1024 } } });
+  t = await createTestApp({ env: { CHAT_SEND_LIMIT_PER_MINUTE: '1000' }, build: { realtime: { heartbeatMs: 300, maxBufferedBytes: 64 * 1024 }, membershipRefreshMs: 1000 } });
   url = await t.app.listen({ port: 0, host: '127.0.0.1' });
   const rows = await t.db.select().from(buildings);
   building1 = rows.find((b) => b.name === '1号楼')!.id;
@@ -173,4 +173,22 @@ describe('liveness and back-pressure', () => {
     const neighbour = [...t.app.realtime.hub.connections].filter((c) => c.userId !== user.userId);
     expect(neighbour.every((c) => c.socket.readyState === c.socket.OPEN)).toBe(true);
   }, 60_000);
+});
+
+describe('membership of open sockets', () => {
+  it('stops pushing to a socket whose household moved out, within the refresh period', async () => {
+    const { householdBindings, users } = await import('@linli/server/db/schema/index');
+    const socket = await connect('13801140100');
+    const first = await post('13801110100', building1, 'before-move');
+    await socket.waitFor((e) => e.type === 'message' && e.message.id === first.id);
+    const [user] = await t.db.select().from(users).where(eq(users.phone, '13801140100'));
+    await t.db.update(householdBindings).set({ status: 'rejected' }).where(eq(householdBindings.userId, user!.id));
+    const stillMember = () => [...t.app.realtime.hub.ofUser(user!.id)].some((c) => c.buildingIds.has(building1));
+    for (let i = 0; i < 50 && stillMember(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stillMember()).toBe(false);
+    const after = await post('13801110100', building1, 'after-move');
+    const neighbour = await connect('13801110200', { [building1]: after.seq - 1 });
+    await neighbour.waitFor((e) => e.type === 'message' && e.message.id === after.id);
+    expect(socket.events.some((e) => e.type === 'message' && e.message.id === after.id)).toBe(false);
+  });
 });

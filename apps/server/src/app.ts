@@ -39,6 +39,8 @@ export interface BuildAppOptions {
   /** Realtime tuning (tests): heartbeat interval, slow-consumer threshold. */
   realtime?: Omit<RealtimeOptions, 'redisUrl'>;
   imageStore?: ImageStore;
+  /** How often open sockets' group membership is re-read (default 30 s). */
+  membershipRefreshMs?: number;
   subscribeSender?: WechatSubscribeSender;
 }
 
@@ -110,7 +112,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       imageStore: options.imageStore ?? diskImageStore(join(config.dataDir, 'uploads')),
       sendLimit: { max: config.chat.sendLimitPerMinute, windowMs: 60_000 },
     });
-    await api.register(chatSocketModule);
+    await api.register(chatSocketModule, { membershipRefreshMs: options.membershipRefreshMs });
     await api.register(noticesModule, {
       subscribeSender: options.subscribeSender ?? (config.wechat && config.wechatNoticeTemplateId
         ? realSubscribeSender({ ...config.wechat, templateId: config.wechatNoticeTemplateId })

@@ -98,8 +98,20 @@ export class LocalHub {
     connection.buildingIds = next;
   }
 
+  ofUser(userId: string): Iterable<ChatConnection> {
+    return this.byUser.get(userId) ?? [];
+  }
+
+  userIds(): string[] {
+    return [...this.byUser.keys()];
+  }
+
   deliver(envelope: FanoutEnvelope) {
     const delivery: Delivery = { envelope, bytes: Buffer.from(envelope.payload) };
+    if (envelope.buildingIds?.length === 1 && !envelope.userIds?.length) {
+      for (const c of this.byBuilding.get(envelope.buildingIds[0]!) ?? []) c.offer(delivery);
+      return;
+    }
     const targets = new Set<ChatConnection>();
     for (const b of envelope.buildingIds ?? []) for (const c of this.byBuilding.get(b) ?? []) targets.add(c);
     for (const u of envelope.userIds ?? []) for (const c of this.byUser.get(u) ?? []) targets.add(c);

@@ -20,6 +20,25 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
     return memberBuildingIds(app.db, await loadActor(app.db, userId));
   }
 
+  // Membership of open sockets is re-read once per period, one account at a time spread over the period (not one
+  // timer per socket, and not a burst of queries every 30 s), so a household that moved out stops hearing.
+  const refreshPeriodMs = opts.membershipRefreshMs ?? 30_000;
+  const tickMs = Math.min(1000, refreshPeriodMs);
+  let rotation: string[] = [];
+  const refresher = setInterval(() => {
+    if (rotation.length === 0) rotation = hub.userIds();
+    const batch = rotation.splice(0, Math.ceil(rotation.length / Math.max(1, refreshPeriodMs / tickMs)));
+    for (const userId of batch) {
+      membership(userId)
+        .then((ids) => {
+          for (const c of [...hub.ofUser(userId)]) hub.setBuildings(c, ids);
+        })
+        .catch((err) => app.log.warn({ err }, 'membership refresh failed'));
+    }
+  }, tickMs);
+  refresher.unref();
+  app.addHook('onClose', async () => clearInterval(refresher));
+
   async function replay(connection: ChatConnection, after: Record<string, number>) {
     connection.beginReplay();
     const lastSeq: Record<string, number> = {};
@@ -96,14 +115,9 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
     socket.on('message', (data) => (ready ? enqueue(String(data)) : frames.push(String(data))));
     socket.on('pong', () => (connection.alive = true));
     socket.on('close', () => {
-      clearInterval(refresh);
       clearTimeout(grace);
       hub.remove(connection);
     });
-    const refresh = setInterval(() => {
-      membership(userId).then((ids) => hub.setBuildings(connection, ids)).catch((err) => request.log.warn({ err }, 'membership refresh failed'));
-    }, opts.membershipRefreshMs ?? 30_000);
-    refresh.unref();
     const grace = setTimeout(() => connection.state === 'waiting' && connection.goLive(), resumeGraceMs);
     grace.unref();
 
