@@ -16,6 +16,7 @@ import { communityModule } from './modules/community';
 import { gridsModule } from './modules/grids';
 import { healthModule } from './modules/health';
 import { householdImportModule } from './modules/household-import';
+import { suppliesModule } from './modules/supplies';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
 import { answerFrameworkError, errorsPlugin } from './plugins/errors';
@@ -93,6 +94,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     await api.register(bindingsModule);
     await api.register(householdImportModule);
     await api.register(auditModule);
+    await api.register(suppliesModule, { photos: join(config.dataDir, 'uploads', 'medicine') });
   }, { prefix: '/api/v1' });
 
   await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });

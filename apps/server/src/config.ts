@@ -58,6 +58,8 @@ export interface AppConfig {
   wechat: { appId: string; secret: string; apiBase: string } | null;
   h5Dir: string | null;
   migrationsDir: string | null;
+  /** DATA_DIR: the embedded database and uploaded photos (under uploads/). */
+  dataDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.DATA_DIR },
+    dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL ?? null,
     jwtSecret: e.JWT_SECRET ?? developmentJwtSecret,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',

@@ -9,3 +9,4 @@ export * from './household-import';
 export * from './audit';
 export * from './format';
 export * from './health-check';
+export * from './supplies';
