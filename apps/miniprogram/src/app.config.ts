@@ -17,6 +17,10 @@ export default defineAppConfig({
     'pages/staff/audit/index',
     'pages/staff/import/index',
     'pages/staff/grids/index',
+    'pages/resident/orders/index',
+    'pages/staff/supplies/index',
+    'pages/staff/group-buy-edit/index',
+    'pages/staff/orders/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -18,6 +18,10 @@ export const pagePaths = {
   audit: '/pages/staff/audit/index',
   import: '/pages/staff/import/index',
   grids: '/pages/staff/grids/index',
+  orders: '/pages/resident/orders/index',
+  supplies: '/pages/staff/supplies/index',
+  groupBuyEdit: '/pages/staff/group-buy-edit/index',
+  buildingOrders: '/pages/staff/orders/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';
