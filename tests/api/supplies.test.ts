@@ -224,6 +224,21 @@ describe('orders', () => {
     expect(await remainingOf(itemId)).toBe(9);
   });
 
+  it('a retry of an order that took the last unit, or of one placed before closing, still returns that order', async () => {
+    const me = await demoResident(t, 3, 2, '101');
+    const gb = await openGroupBuy(t, [{ stock: 1, perHouseholdLimit: 1 }]);
+    const key = randomUUID();
+    const body = { householdId: me.householdId, items: [{ itemId: gb.items[0]!.id, qty: 1 }] };
+    const first = await order(t, me.token, body, key);
+    expect(first.statusCode).toBe(201);
+    const afterSoldOut = await order(t, me.token, body, key);
+    expect([afterSoldOut.statusCode, afterSoldOut.json().id]).toEqual([201, first.json().id]);
+    await t.call(admin, { method: 'POST', url: `/api/v1/group-buys/${gb.id}/close` });
+    const afterClose = await order(t, me.token, body, key);
+    expect([afterClose.statusCode, afterClose.json().id]).toEqual([201, first.json().id]);
+    expect((await order(t, me.token, body)).json().error.code).toBe('OUT_OF_STOCK');
+  });
+
   it('counts the per-household limit across orders and names what was already ordered', async () => {
     const me = await demoResident(t, 3, 1, '301');
     const gb = await openGroupBuy(t, [{ stock: 10, perHouseholdLimit: 2 }]);

@@ -5,6 +5,7 @@ import { fileSystemPhotoStore, type PhotoStore } from './medicine-requests/photo
 import { medicineRequestsModule } from './medicine-requests';
 import { ordersModule } from './orders';
 import { productsModule } from './products';
+import { PublishedItems } from './orders/published-items';
 import { SoldOutGate } from './sold-out-gate';
 
 export interface SuppliesOptions {
@@ -14,9 +15,10 @@ export interface SuppliesOptions {
 
 export const suppliesModule: FastifyPluginAsync<SuppliesOptions> = async (app, options) => {
   const gate = new SoldOutGate();
+  const published = new PublishedItems();
   const photos = typeof options.photos === 'string' ? fileSystemPhotoStore(options.photos) : options.photos;
   await app.register(productsModule);
-  await app.register(groupBuysModule(gate));
-  await app.register(ordersModule(gate));
+  await app.register(groupBuysModule(gate, published));
+  await app.register(ordersModule(gate, published));
   await app.register(medicineRequestsModule(photos));
 };

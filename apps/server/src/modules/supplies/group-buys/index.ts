@@ -9,6 +9,7 @@ import type { DbOrTx } from '../../../db/client';
 import { groupBuys } from '../../../db/schema';
 import { notFound } from '../../../errors';
 import { communitiesOfActor, managedCommunities } from '../community-scope';
+import type { PublishedItems } from '../orders/published-items';
 import type { SoldOutGate } from '../sold-out-gate';
 import { loadGroupBuys } from './queries';
 import { closeGroupBuy, createGroupBuy, publishGroupBuy, updateGroupBuy } from './service';
@@ -32,7 +33,7 @@ export async function visibleGroupBuy(db: DbOrTx, actor: Actor, id: string) {
   return found;
 }
 
-export function groupBuysModule(gate: SoldOutGate): FastifyPluginAsyncZod {
+export function groupBuysModule(gate: SoldOutGate, published: PublishedItems): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', app.authenticate);
 
@@ -76,6 +77,7 @@ export function groupBuysModule(gate: SoldOutGate): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       await updateGroupBuy(app.db, request.actor, request.params.id, request.body, gate);
+      published.forget(request.params.id);
       return visibleGroupBuy(app.db, request.actor, request.params.id);
     });
 
@@ -90,6 +92,7 @@ export function groupBuysModule(gate: SoldOutGate): FastifyPluginAsyncZod {
       schema: { tags: ['supplies'], summary: 'Close a group buy early (staff); orders already placed stay', params: IdParams, response: { 200: GroupBuy, ...errors } },
     }, async (request) => {
       await closeGroupBuy(app.db, request.actor, request.params.id);
+      published.forget(request.params.id);
       return visibleGroupBuy(app.db, request.actor, request.params.id);
     });
 

@@ -9,6 +9,7 @@ import { scopeOfBuilding, scopeOfHousehold } from '../../../authorization/scopes
 import { notFound } from '../../../errors';
 import { decodeCursor, encodeCursor } from '../../../pagination';
 import type { SoldOutGate } from '../sold-out-gate';
+import type { PublishedItems } from './published-items';
 import { pickingListCsv, pickingListHtml, pickingListOf } from './picking-list';
 import { listOrders, type OrderFilter } from './queries';
 import { cancelOrder, packAllOfBuilding, packOrder, placeOrder } from './service';
@@ -16,7 +17,7 @@ import { cancelOrder, packAllOfBuilding, packOrder, placeOrder } from './service
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 
-export function ordersModule(gate: SoldOutGate): FastifyPluginAsyncZod {
+export function ordersModule(gate: SoldOutGate, published: PublishedItems): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', app.authenticate);
 
@@ -43,9 +44,9 @@ export function ordersModule(gate: SoldOutGate): FastifyPluginAsyncZod {
         response: { 201: Order, ...errors },
       },
     }, async (request, reply) => {
-      const outcome = await placeOrder(app.db, request.actor, request.body, request.headers['idempotency-key'], gate);
+      const outcome = await placeOrder(app.db, request.actor, request.body, request.headers['idempotency-key'], gate, published);
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(await loadOrder(request.actor, outcome.orderId));
+      return reply.status(201).send(outcome.placed ?? (await loadOrder(request.actor, outcome.orderId)));
     });
 
     app.get('/orders', {

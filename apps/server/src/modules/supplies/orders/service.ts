@@ -1,14 +1,15 @@
 // Placing and cancelling orders. Stock, per-household limits and idempotency are decided in SQL inside one
 // transaction (conditional updates, a conditional upsert, a unique key), never by reading and then writing.
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import { groupBuyStateAt, orderCancellableBy, orderTotalFen, type OrderStatus, type PlaceOrderBody } from '@linli/shared';
+import { groupBuyStateAt, orderCancellableBy, orderTotalFen, type Order, type OrderStatus, type PlaceOrderBody } from '@linli/shared';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
-import { selectRows, type Database } from '../../../db/client';
-import { groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, orderItems, orders } from '../../../db/schema';
+import { selectRows, type Database, type Transaction } from '../../../db/client';
+import { buildings, groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, households, orderItems, orders } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import type { SoldOutGate } from '../sold-out-gate';
+import type { PublishedItems } from './published-items';
 import { scopeOfOrder } from './queries';
 
 export const outOfStock = (itemId: string, name: string | null, remaining: number) =>
@@ -23,10 +24,8 @@ function requestHashOf(body: PlaceOrderBody): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** A new order, or (same key, same request) the one the first attempt created. */
-export type PlaceOrderOutcome = { orderId: string; replayed: boolean };
 
-async function replayOf(db: Database, actor: Actor, key: string, hash: string): Promise<PlaceOrderOutcome | null> {
+async function replayOf(db: Database, actor: Actor, key: string, hash: string): Promise<PlacedOrder | null> {
   const [existing] = await db
     .select({ id: orders.id, requestHash: orders.requestHash })
     .from(orders)
@@ -40,40 +39,53 @@ async function replayOf(db: Database, actor: Actor, key: string, hash: string): 
 
 class KeyTakenConcurrently extends Error {}
 
-export async function placeOrder(db: Database, actor: Actor, body: PlaceOrderBody, key: string, gate: SoldOutGate): Promise<PlaceOrderOutcome> {
+/** The order as placed, built from what the transaction returned (no read-back). */
+export interface PlacedOrder {
+  orderId: string;
+  replayed: boolean;
+  placed?: Order;
+}
+
+export async function placeOrder(
+  db: Database, actor: Actor, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems,
+): Promise<PlacedOrder> {
   const household = actor.households.find((h) => h.householdId === body.householdId);
   if (!household || !can(actor, 'household.act', household)) throw notFound('住户');
-
   const hash = requestHashOf(body);
-  const itemIds = body.items.map((i) => i.itemId);
-  // A sold-out item is refused from memory before any database work; a replay of an order placed earlier still wins.
-  const soldOutItem = gate.soldOut(itemIds);
-  if (soldOutItem) {
-    const replay = await replayOf(db, actor, key, hash);
-    if (replay) return replay;
-    throw outOfStock(soldOutItem, null, 0);
+  try {
+    return await placeNewOrder(db, actor, body, key, hash, household, gate, published);
+  } catch (err) {
+    // Any refusal may be a retry of an order that went through earlier (same key): then that order is the answer.
+    if (err instanceof KeyTakenConcurrently || err instanceof AppError) {
+      const replay = await replayOf(db, actor, key, hash);
+      if (replay) return replay;
+      if (err instanceof KeyTakenConcurrently) throw conflict('CONFLICT', '请求正在处理中，请稍后重试');
+    }
+    throw err;
   }
-  const replay = await replayOf(db, actor, key, hash);
-  if (replay) return replay;
+}
 
-  const items = await db
-    .select({ item: groupBuyItems, groupBuy: groupBuys })
-    .from(groupBuyItems)
-    .innerJoin(groupBuys, eq(groupBuys.id, groupBuyItems.groupBuyId))
-    .where(inArray(groupBuyItems.id, itemIds));
-  const byId = new Map(items.map((r) => [r.item.id, r]));
+async function placeNewOrder(
+  db: Database, actor: Actor, body: PlaceOrderBody, key: string, hash: string, household: Actor['households'][number], gate: SoldOutGate, published: PublishedItems,
+): Promise<PlacedOrder> {
+  const itemIds = body.items.map((i) => i.itemId);
+  // A sold-out item is refused from memory, without touching its row.
+  const soldOutItem = gate.soldOut(itemIds);
+  if (soldOutItem) throw outOfStock(soldOutItem, null, 0);
+
+  const byId = await published.load(db, itemIds);
   const missing = itemIds.find((id) => {
     const row = byId.get(id);
     return !row || row.groupBuy.communityId !== household.communityId || !row.groupBuy.publishedAt;
   });
   if (missing) throw notFound('团购商品');
-  const groupBuy = items[0]!.groupBuy;
-  if (items.some((r) => r.groupBuy.id !== groupBuy.id)) {
+  const groupBuy = byId.get(itemIds[0]!)!.groupBuy;
+  if (itemIds.some((id) => byId.get(id)!.groupBuy.id !== groupBuy.id)) {
     throw badRequest('VALIDATION_FAILED', '一笔订单只能包含同一个团购的商品', [{ field: 'items', in: 'body', message: 'items of several group buys' }]);
   }
   // A first look at the window for a clear answer; the stock update below checks it again in SQL with the database clock.
   const { state } = groupBuyStateAt({ ...groupBuy, soldOut: false }, new Date());
-  if (state === 'upcoming') throw conflict('GROUP_BUY_NOT_OPEN', `团购尚未开始，将于开团时间开放下单`, { opensAt: groupBuy.opensAt.toISOString() });
+  if (state === 'upcoming') throw conflict('GROUP_BUY_NOT_OPEN', '团购尚未开始，将于开团时间开放下单', { opensAt: groupBuy.opensAt.toISOString() });
   if (state === 'closed') throw conflict('GROUP_BUY_CLOSED', '团购已结束');
   const lines = body.items
     .map((l) => ({ ...l, item: byId.get(l.itemId)!.item }))
@@ -85,82 +97,102 @@ export async function placeOrder(db: Database, actor: Actor, body: PlaceOrderBod
   }
 
   const orderId = randomUUID();
+  const deliveryCode = String(randomInt(0, 10000)).padStart(4, '0');
+  const totalFen = orderTotalFen(lines.map((l) => ({ priceFen: l.item.priceFen, qty: l.qty })));
   const soldOutNow: string[] = [];
-  try {
-    await db.transaction(async (tx) => {
-      // Claiming the idempotency key first: a concurrent retry with the same key waits here, then finds it taken.
-      const [claimed] = await tx
-        .insert(orders)
-        .values({
-          id: orderId,
-          communityId: household.communityId,
-          groupBuyId: groupBuy.id,
-          householdId: household.householdId,
-          buildingId: household.buildingId,
-          placedBy: actor.userId,
-          idempotencyKey: key,
-          requestHash: hash,
-          totalFen: orderTotalFen(lines.map((l) => ({ priceFen: l.item.priceFen, qty: l.qty }))),
-          deliveryCode: String(randomInt(0, 10000)).padStart(4, '0'),
-          note: body.note ?? null,
-        })
-        .onConflictDoNothing({ target: [orders.placedBy, orders.idempotencyKey] })
-        .returning({ id: orders.id });
-      if (!claimed) throw new KeyTakenConcurrently();
-      await tx.insert(orderItems).values(lines.map((l) => ({ orderId, itemId: l.itemId, name: l.item.name, unit: l.item.unit, priceFen: l.item.priceFen, quantity: l.qty })));
+  const placed = await db.transaction(async (tx) => {
+    // One statement claims the idempotency key (a concurrent retry with the same key waits here, then finds it taken),
+    // writes the lines, and grows the household's running quantities only while they stay within each limit.
+    const lineValues = sql.join(lines.map((l) => sql`(${l.itemId}::uuid, ${l.qty}::int, ${l.item.name}, ${l.item.unit}, ${l.item.priceFen}::int)`), sql`, `);
+    const [written] = await selectRows<{ created_ms: number | null; counted: number; unit: string; room: string; building_name: string }>(tx, sql`
+      WITH line (item_id, quantity, name, unit, price_fen) AS (VALUES ${lineValues}),
+      new_order AS (
+        INSERT INTO ${orders} (id, community_id, group_buy_id, household_id, building_id, placed_by, idempotency_key, request_hash, total_fen, delivery_code, note)
+        VALUES (${orderId}, ${household.communityId}, ${groupBuy.id}, ${household.householdId}, ${household.buildingId}, ${actor.userId}, ${key}, ${hash}, ${totalFen}, ${deliveryCode}, ${body.note ?? null})
+        ON CONFLICT (placed_by, idempotency_key) DO NOTHING
+        RETURNING id, created_at),
+      new_lines AS (
+        INSERT INTO ${orderItems} (order_id, item_id, name, unit, price_fen, quantity)
+        SELECT o.id, l.item_id, l.name, l.unit, l.price_fen, l.quantity FROM new_order o, line l),
+      counted AS (
+        INSERT INTO ${groupBuyItemHouseholdQuantities} AS q (item_id, household_id, quantity)
+        SELECT l.item_id, ${household.householdId}::uuid, l.quantity FROM line l WHERE EXISTS (SELECT 1 FROM new_order)
+        ORDER BY l.item_id
+        ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
+        WHERE q.quantity + EXCLUDED.quantity <= (SELECT i.per_household_limit FROM ${groupBuyItems} i WHERE i.id = EXCLUDED.item_id)
+        RETURNING q.item_id)
+      SELECT (SELECT (extract(epoch FROM created_at) * 1000)::float8 FROM new_order) AS created_ms, (SELECT count(*)::int FROM counted) AS counted,
+             h.unit, h.room, b.name AS building_name
+      FROM ${households} h JOIN ${buildings} b ON b.id = h.building_id WHERE h.id = ${household.householdId}`);
+    if (written?.created_ms == null) throw new KeyTakenConcurrently();
+    if (Number(written.counted) < lines.length) throw await whichLimit(tx, lines, household.householdId);
 
-      // Per-household limit: the household's running quantity grows only while it stays within the limit.
-      for (const l of lines) {
-        const [counted] = await selectRows<{ quantity: number }>(tx, sql`
-          INSERT INTO ${groupBuyItemHouseholdQuantities} AS q (item_id, household_id, quantity)
-          VALUES (${l.itemId}, ${household.householdId}, ${l.qty})
-          ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
-          WHERE q.quantity + EXCLUDED.quantity <= ${l.item.perHouseholdLimit}
-          RETURNING q.quantity`);
-        if (!counted) {
-          const [held] = await tx
-            .select({ quantity: groupBuyItemHouseholdQuantities.quantity })
-            .from(groupBuyItemHouseholdQuantities)
-            .where(and(eq(groupBuyItemHouseholdQuantities.itemId, l.itemId), eq(groupBuyItemHouseholdQuantities.householdId, household.householdId)));
-          const already = held?.quantity ?? 0;
-          throw conflict('LIMIT_EXCEEDED', `「${l.item.name}」每户限购 ${l.item.perHouseholdLimit}${l.item.unit}，您家已订 ${already}${l.item.unit}`, {
-            itemId: l.itemId, limit: l.item.perHouseholdLimit, alreadyOrdered: already,
-          });
-        }
-      }
-
-      // Stock last, so the hot row is locked only until commit. The window and the price are re-checked in SQL.
-      for (const l of lines) {
-        const [taken] = await selectRows<{ remaining: number }>(tx, sql`
-          UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - ${l.qty}
-          FROM ${groupBuys} AS g
-          WHERE i.id = ${l.itemId} AND g.id = i.group_buy_id AND i.remaining >= ${l.qty} AND i.price_fen = ${l.item.priceFen}
-            AND g.published_at IS NOT NULL AND g.closed_at IS NULL AND g.opens_at <= now() AND g.closes_at > now()
-          RETURNING i.remaining`);
-        if (!taken) throw await whyNotTaken(tx, l.itemId, l.qty);
-        if (taken.remaining === 0) soldOutNow.push(l.itemId);
-      }
-    });
-  } catch (err) {
-    if (err instanceof KeyTakenConcurrently) {
-      const replayed = await replayOf(db, actor, key, hash);
-      if (replayed) return replayed;
-      throw conflict('CONFLICT', '请求正在处理中，请稍后重试');
+    // Stock last, so the hot row is locked only until commit. The window and the price are re-checked in SQL.
+    for (const l of lines) {
+      const [taken] = await selectRows<{ remaining: number }>(tx, sql`
+        UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - ${l.qty}
+        FROM ${groupBuys} AS g
+        WHERE i.id = ${l.itemId} AND g.id = i.group_buy_id AND i.remaining >= ${l.qty} AND i.price_fen = ${l.item.priceFen}
+          AND g.published_at IS NOT NULL AND g.closed_at IS NULL AND g.opens_at <= now() AND g.closes_at > now()
+        RETURNING i.remaining`);
+      if (!taken) throw await whyNotTaken(tx, l.itemId, l.qty);
+      if (taken.remaining === 0) soldOutNow.push(l.itemId);
     }
+    return written;
+  }).catch((err: unknown) => {
     if (err instanceof AppError && err.code === 'OUT_OF_STOCK' && (err.details as { remaining?: number }).remaining === 0) {
       gate.markSoldOut((err.details as { itemId: string }).itemId);
     }
     throw err;
-  }
+  });
   for (const id of soldOutNow) gate.markSoldOut(id);
-  return { orderId, replayed: false };
+  return {
+    orderId,
+    replayed: false,
+    placed: {
+      id: orderId,
+      groupBuyId: groupBuy.id,
+      groupBuyTitle: groupBuy.title,
+      householdId: household.householdId,
+      buildingId: household.buildingId,
+      buildingName: placed.building_name,
+      unit: placed.unit,
+      room: placed.room,
+      status: 'placed',
+      items: [...lines].sort((a, b) => a.item.name.localeCompare(b.item.name)).map((l) => ({
+        itemId: l.itemId, name: l.item.name, unit: l.item.unit, priceFen: l.item.priceFen, qty: l.qty, subtotalFen: l.item.priceFen * l.qty,
+      })),
+      totalFen,
+      deliveryCode,
+      note: body.note ?? null,
+      createdAt: new Date(Number(placed.created_ms)).toISOString(),
+      packedAt: null,
+      cancelledAt: null,
+      deliveredAt: null,
+      deliveryDate: groupBuy.deliveryDate,
+    },
+  };
+}
+
+/** The first line whose household quantity would pass its limit, as the error body. */
+async function whichLimit(tx: Transaction, lines: { itemId: string; qty: number; item: { name: string; unit: string; perHouseholdLimit: number } }[], householdId: string) {
+  const held = await tx
+    .select({ itemId: groupBuyItemHouseholdQuantities.itemId, quantity: groupBuyItemHouseholdQuantities.quantity })
+    .from(groupBuyItemHouseholdQuantities)
+    .where(and(inArray(groupBuyItemHouseholdQuantities.itemId, lines.map((l) => l.itemId)), eq(groupBuyItemHouseholdQuantities.householdId, householdId)));
+  const heldOf = new Map(held.map((h) => [h.itemId, h.quantity]));
+  const over = lines.find((l) => (heldOf.get(l.itemId) ?? 0) + l.qty > l.item.perHouseholdLimit) ?? lines[0]!;
+  const already = heldOf.get(over.itemId) ?? 0;
+  return conflict('LIMIT_EXCEEDED', `「${over.item.name}」每户限购 ${over.item.perHouseholdLimit}${over.item.unit}，您家已订 ${already}${over.item.unit}`, {
+    itemId: over.itemId, limit: over.item.perHouseholdLimit, alreadyOrdered: already,
+  });
 }
 
 /** The reason a conditional stock update matched no row, read after the fact for the error body. */
-async function whyNotTaken(tx: Parameters<Parameters<Database['transaction']>[0]>[0], itemId: string, qty: number): Promise<AppError> {
-  const [row] = await selectRows<{ name: string; remaining: number; price_changed: boolean; published: boolean; closed: boolean; not_yet: boolean; ended: boolean }>(tx, sql`
+async function whyNotTaken(tx: Transaction, itemId: string, qty: number): Promise<AppError> {
+  const [row] = await selectRows<{ name: string; remaining: number; published: boolean; closed: boolean; not_yet: boolean; ended: boolean }>(tx, sql`
     SELECT i.name, i.remaining, g.published_at IS NOT NULL AS published, g.closed_at IS NOT NULL AS closed,
-           g.opens_at > now() AS not_yet, g.closes_at <= now() AS ended, false AS price_changed
+           g.opens_at > now() AS not_yet, g.closes_at <= now() AS ended
     FROM ${groupBuyItems} i JOIN ${groupBuys} g ON g.id = i.group_buy_id WHERE i.id = ${itemId}`);
   if (!row || !row.published) return notFound('团购商品');
   if (row.closed || row.ended) return conflict('GROUP_BUY_CLOSED', '团购已结束');
