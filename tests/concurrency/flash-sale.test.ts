@@ -81,7 +81,7 @@ it('a household and a grid worker cancelling the same order at once restock it e
 it('multi-item orders racing for the last units are all-or-nothing', async () => {
   const buyers = await extraHouseholds(t, 20, '2');
   const gb = await openGroupBuy(t, [{ stock: 10, perHouseholdLimit: 1 }, { stock: 5, perHouseholdLimit: 1 }]);
-  const [a, b] = gb.items as [{ id: string }, { id: string }];
+  const [a, b] = [gb.items[0]!, gb.items[1]!];
   const results = await Promise.all(buyers.map((u) => order(t, u.token, { householdId: u.householdId, items: [{ itemId: a.id, qty: 1 }, { itemId: b.id, qty: 1 }] })));
   expect(results.filter((r) => r.statusCode === 201)).toHaveLength(5);
   expect(await remainingOf(b.id)).toBe(0);
