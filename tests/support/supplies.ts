@@ -57,9 +57,27 @@ export async function extraHouseholds(t: TestApp, count: number, prefix = '1') {
     .returning({ id: users.id, phone: users.phone });
   await t.db.insert(roleAssignments).values(accounts.map((a) => ({ userId: a.id, role: 'resident' as const, communityId: b1!.communityId })));
   await t.db.insert(householdBindings).values(accounts.map((a, i) => ({ userId: a.id, householdId: rows[i]!.id, status: 'approved' as const })));
-  return Promise.all(rows.map(async (r, i) => ({ householdId: r.id, token: (await t.login(accounts[i]!.phone!)).token })));
+  // Log-ins in small batches: setting up must not itself be a rush on the connection pool.
+  const buyers: { householdId: string; token: string }[] = [];
+  for (let start = 0; start < rows.length; start += 10) {
+    buyers.push(...(await Promise.all(rows.slice(start, start + 10).map(async (r, j) => ({ householdId: r.id, token: (await t.login(accounts[start + j]!.phone!)).token })))));
+  }
+  return buyers;
 }
 
 export function order(t: TestApp, token: string, body: unknown, key: string = randomUUID()) {
   return t.call(token, { method: 'POST', url: '/api/v1/orders', headers: { 'idempotency-key': key }, payload: body as Record<string, unknown> });
+}
+
+/**
+ * Like the app: a 503 (the pool could not give a connection in time on an overloaded machine) is retried with the
+ * same Idempotency-Key, so the retry can never order twice. Any other answer is final.
+ */
+export async function orderAsTheAppDoes(t: TestApp, token: string, body: unknown) {
+  const key = randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    const res = await order(t, token, body, key);
+    if (res.statusCode !== 503 || attempt === 10) return res;
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+  }
 }

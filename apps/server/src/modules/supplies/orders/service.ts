@@ -139,9 +139,13 @@ async function placeNewOrder(
       if (taken.remaining === 0) soldOutNow.push(l.itemId);
     }
     return written;
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
     if (err instanceof AppError && err.code === 'OUT_OF_STOCK' && (err.details as { remaining?: number }).remaining === 0) {
       gate.markSoldOut((err.details as { itemId: string }).itemId);
+    } else if (err instanceof AppError && err.code === 'LIMIT_EXCEEDED') {
+      // Refused before the stock was looked at: still note an item that is gone, so the gate keeps refusing it.
+      const gone = await db.select({ id: groupBuyItems.id }).from(groupBuyItems).where(and(inArray(groupBuyItems.id, itemIds), eq(groupBuyItems.remaining, 0)));
+      for (const { id } of gone) gate.markSoldOut(id);
     }
     throw err;
   });
