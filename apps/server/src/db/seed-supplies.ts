@@ -1,6 +1,6 @@
 // Demo supplies for 阳光社区: a catalog, an open 保供蔬菜包 group buy with limited stock, an upcoming and a closed
 // one, a few orders (stock and per-household counts kept consistent), and one medicine request.
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from './client';
 import {
@@ -78,22 +78,29 @@ export async function seedDemoSupplies(db: DbOrTx, communityId: string, now = ne
     .orderBy(asc(buildings.sortOrder), asc(households.unit), asc(households.room));
   const chosen = rooms.filter((r) => !(r.buildingName === '1号楼' && r.unit === '1' && r.room === '101')).filter((_, i) => i % 5 === 1).slice(0, 8);
   const [veg, eggs, milk] = vegetableItems as [typeof vegetableItems[0], typeof vegetableItems[0], typeof vegetableItems[0]];
-  for (const [index, r] of chosen.entries()) {
+  // Written in a few statements (not one per order): the demo seed runs before every test file.
+  const planned = chosen.map((r, index) => {
     const lines = index % 3 === 0 ? [{ item: veg, qty: 2 }, { item: eggs, qty: 1 }] : index % 3 === 1 ? [{ item: veg, qty: 1 }] : [{ item: veg, qty: 1 }, { item: milk, qty: 1 }];
     const status = index < 3 ? ('packed' as const) : ('placed' as const);
-    const [order] = await db
-      .insert(orders)
-      .values({
-        communityId, groupBuyId: vegetables!.id, householdId: r.householdId, buildingId: r.buildingId, placedBy: r.userId,
-        idempotencyKey: `seed-${index}`, requestHash: 'seed', status, totalFen: lines.reduce((s, l) => s + l.item.priceFen * l.qty, 0),
+    return {
+      lines,
+      order: {
+        id: randomUUID(), communityId, groupBuyId: vegetables!.id, householdId: r.householdId, buildingId: r.buildingId, placedBy: r.userId,
+        idempotencyKey: `seed-${index}`, requestHash: 'seed', status, totalFen: lines.reduce((sum, l) => sum + l.item.priceFen * l.qty, 0),
         deliveryCode: String(randomInt(0, 10000)).padStart(4, '0'), createdAt: new Date(now.getTime() - hour + index * 60_000),
         packedAt: status === 'packed' ? new Date(now.getTime() - 30 * 60_000) : null,
-      })
-      .returning({ id: orders.id });
-    await db.insert(orderItems).values(lines.map((l) => ({ orderId: order!.id, itemId: l.item.id, name: l.item.name, unit: l.item.unit, priceFen: l.item.priceFen, quantity: l.qty })));
-    for (const l of lines) {
-      await db.update(groupBuyItems).set({ remaining: sql`${groupBuyItems.remaining} - ${l.qty}` }).where(eq(groupBuyItems.id, l.item.id));
-      await db.insert(groupBuyItemHouseholdQuantities).values({ itemId: l.item.id, householdId: r.householdId, quantity: l.qty });
+      },
+    };
+  });
+  if (planned.length) {
+    await db.insert(orders).values(planned.map((p) => p.order));
+    const lineRows = planned.flatMap((p) => p.lines.map((l) => ({ p, l })));
+    await db.insert(orderItems).values(lineRows.map(({ p, l }) => ({ orderId: p.order.id, itemId: l.item.id, name: l.item.name, unit: l.item.unit, priceFen: l.item.priceFen, quantity: l.qty })));
+    await db.insert(groupBuyItemHouseholdQuantities).values(lineRows.map(({ p, l }) => ({ itemId: l.item.id, householdId: p.order.householdId, quantity: l.qty })));
+    const soldPerItem = new Map<string, number>();
+    for (const { l } of lineRows) soldPerItem.set(l.item.id, (soldPerItem.get(l.item.id) ?? 0) + l.qty);
+    for (const [itemId, sold] of soldPerItem) {
+      await db.update(groupBuyItems).set({ remaining: sql`${groupBuyItems.remaining} - ${sold}` }).where(eq(groupBuyItems.id, itemId));
     }
   }
 
