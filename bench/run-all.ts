@@ -1,6 +1,7 @@
 // Runs every bench, prints one table (figure, ours, ceiling, ratio) and writes bench/results.json.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runFlashSaleBench } from './flash-sale/flash-sale.bench';
 import { runImportBench } from './import/import.bench';
 import { runChatFanoutBench } from './chat-fanout/chat-fanout.bench';
 import type { BenchResult } from './lib/result';
@@ -9,6 +10,11 @@ const benches: { name: string; run: () => Promise<BenchResult[]> }[] = [
   { name: 'import', run: runImportBench },
   { name: 'chat-fanout', run: runChatFanoutBench },
 ].filter((b) => !process.env.BENCH || process.env.BENCH.split(',').includes(b.name));
+const only = process.argv[2];
+const benches: { name: string; run: () => Promise<BenchResult[]> }[] = [
+  { name: 'import', run: runImportBench },
+  { name: 'flash-sale', run: runFlashSaleBench },
+].filter((b) => !only || b.name === only);
 
 function formatNumber(value: number): string {
   if (value >= 100) return value.toFixed(0);

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
   it('runs with no settings at all: development defaults', () => {
     const config = loadConfig({});
     expect(config).toEqual({
+      dataDir: '.data',
       env: 'development',
       port: 3000,
       host: '127.0.0.1',

@@ -124,3 +124,71 @@ describe('GET /buildings lists only buildings in scope', () => {
     expect((await t.call(token, { url: '/api/v1/buildings' })).json().items).toEqual([]);
   });
 });
+
+// Supplies: an order and a medicine request of 1号楼 1单元 101, a group buy of the community.
+describe('supplies objects', () => {
+  let supplies: { order: string; medicine: string; groupBuy: string; building1: string; code: string };
+  beforeAll(async () => {
+    const resident = await t.login('13801110100');
+    const [gb] = (await t.call(resident.token, { url: '/api/v1/group-buys?state=open' })).json().items;
+    const placed = await t.call(resident.token, {
+      method: 'POST',
+      url: '/api/v1/orders',
+      headers: { 'idempotency-key': 'scope-matrix-order-1' },
+      payload: { householdId: ids.household101, items: [{ itemId: gb.items[0].id, qty: 1 }] },
+    });
+    const medicine = await t.call(resident.token, { method: 'POST', url: '/api/v1/medicine-requests', payload: { householdId: ids.household101, medicineName: '降压药', amount: '1盒' } });
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(16)]);
+    await t.call(resident.token, { method: 'PUT', url: `/api/v1/medicine-requests/${medicine.json().id}/photo`, headers: { 'content-type': 'image/png' }, payload: png });
+    supplies = { order: placed.json().id, medicine: medicine.json().id, groupBuy: gb.id, building1: ids.building1, code: placed.json().deliveryCode };
+  });
+
+  const everyoneInCommunity: Expect = {
+    anonymous: 401, 'resident of the household': 200, 'resident of the same building': 200, 'resident of another building': 200,
+    volunteer: 200, 'grid worker in scope': 200, 'grid worker out of scope': 200, admin: 200,
+  };
+  const communityStaff = (status: number): Expect => ({ ...staffOnly(status), 'grid worker out of scope': status });
+  const readRoutes: { name: string; url: () => string; expect: Expect }[] = [
+    { name: 'GET /orders/:id', url: () => `/api/v1/orders/${supplies.order}`, expect: householdAndStaff },
+    { name: 'GET /medicine-requests/:id', url: () => `/api/v1/medicine-requests/${supplies.medicine}`, expect: householdAndStaff },
+    { name: 'GET /medicine-requests/:id/photo', url: () => `/api/v1/medicine-requests/${supplies.medicine}/photo`, expect: householdAndStaff },
+    { name: 'GET /buildings/:id/picking-list', url: () => `/api/v1/buildings/${supplies.building1}/picking-list`, expect: staffOnly(200) },
+    { name: 'GET /buildings/:id/picking-list.csv', url: () => `/api/v1/buildings/${supplies.building1}/picking-list.csv`, expect: staffOnly(200) },
+    { name: 'GET /buildings/:id/picking-list.html', url: () => `/api/v1/buildings/${supplies.building1}/picking-list.html`, expect: staffOnly(200) },
+    { name: 'GET /group-buys/:id', url: () => `/api/v1/group-buys/${supplies.groupBuy}`, expect: everyoneInCommunity },
+  ];
+  describe.each(readRoutes)('$name', ({ url, expect: expected }) => {
+    it.each(Object.keys(actors) as ActorName[])('%s', async (actor) => {
+      const res = await t.call(await tokenOf(actor), { url: url() });
+      expect(res.statusCode).toBe(expected[actor]);
+      if (res.statusCode >= 400) {
+        expect(Object.keys(res.json())).toEqual(['error']);
+        expect(res.body).not.toContain(supplies.order);
+        expect(res.body).not.toContain(ids.household101);
+      }
+      // The delivery code reaches the household only.
+      if (url().includes('/orders/') && res.statusCode === 200) {
+        expect(res.json().deliveryCode).toBe(actor === 'resident of the household' ? supplies.code : null);
+      }
+    });
+  });
+
+  it('an account outside the community sees no group buy', async () => {
+    const { token } = await t.login('13712340000');
+    expect((await t.call(token, { url: `/api/v1/group-buys/${supplies.groupBuy}` })).statusCode).toBe(404);
+    expect((await t.call(token, { url: '/api/v1/group-buys' })).json().items).toEqual([]);
+  });
+
+  const writeRoutes: { name: string; request: () => { method: 'POST' | 'PATCH'; url: string; payload?: object }; expect: Expect }[] = [
+    { name: 'PATCH /group-buys/:id', request: () => ({ method: 'PATCH', url: `/api/v1/group-buys/${supplies.groupBuy}`, payload: { description: '保供' } }), expect: { ...communityStaff(200), 'resident of the household': 404, 'resident of the same building': 404, 'resident of another building': 404, volunteer: 404 } },
+    { name: 'POST /orders/:id/pack', request: () => ({ method: 'POST', url: `/api/v1/orders/${supplies.order}/pack` }), expect: { ...staffOnly(200), admin: 409 } },
+    { name: 'POST /group-buys/:id/close', request: () => ({ method: 'POST', url: `/api/v1/group-buys/${supplies.groupBuy}/close` }), expect: { ...communityStaff(200), 'grid worker out of scope': 409, admin: 409 } },
+  ];
+  // Run in order: the first staff member to pack or close wins, later ones meet 409 (allowed, but the state moved on).
+  describe.each(writeRoutes)('$name', ({ request, expect: expected }) => {
+    it.each(Object.keys(actors) as ActorName[])('%s', async (actor) => {
+      const res = await t.call(await tokenOf(actor), request());
+      expect(res.statusCode).toBe(expected[actor]);
+    });
+  });
+});

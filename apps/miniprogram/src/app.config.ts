@@ -20,6 +20,10 @@ export default defineAppConfig({
     'pages/resident/chat-room/index',
     'pages/staff/notice-compose/index',
     'pages/staff/notice-stats/index',
+    'pages/resident/orders/index',
+    'pages/staff/supplies/index',
+    'pages/staff/group-buy-edit/index',
+    'pages/staff/orders/index',
   ],
   window: {
     backgroundTextStyle: 'light',

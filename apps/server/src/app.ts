@@ -23,6 +23,7 @@ import { chatSystemMessagesPlugin } from './modules/chats/system-messages';
 import { noticesModule } from './modules/notices';
 import { devSubscribeSender, realSubscribeSender, type WechatSubscribeSender } from './adapters/wechat/subscribe';
 import { realtimePlugin, type RealtimeOptions } from './plugins/realtime';
+import { suppliesModule } from './modules/supplies';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
 import { answerFrameworkError, errorsPlugin } from './plugins/errors';
@@ -118,6 +119,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
         ? realSubscribeSender({ ...config.wechat, templateId: config.wechatNoticeTemplateId })
         : devSubscribeSender(app.log)),
     });
+    await api.register(suppliesModule, { photos: join(config.dataDir, 'uploads', 'medicine') });
   }, { prefix: '/api/v1' });
 
   await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });

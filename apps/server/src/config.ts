@@ -65,6 +65,8 @@ export interface AppConfig {
   chat: { sendLimitPerMinute: number };
   /** Template of the notice subscribe message; with WECHAT_APPID/SECRET it turns real WeChat sending on. */
   wechatNoticeTemplateId: string | null;
+  /** DATA_DIR: the embedded database and uploaded photos (under uploads/). */
+  dataDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.DATA_DIR },
+    dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL ?? null,
     jwtSecret: e.JWT_SECRET ?? developmentJwtSecret,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',

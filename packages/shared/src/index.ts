@@ -11,3 +11,4 @@ export * from './format';
 export * from './health-check';
 export * from './chat';
 export * from './notices';
+export * from './supplies';

@@ -42,6 +42,8 @@ export interface RequestOptions<S extends z.ZodType> {
   auth?: boolean;
   /** Try one silent refresh on an expired token (default true, when auth is on). */
   renew?: boolean;
+  /** Extra request headers, e.g. Idempotency-Key. */
+  headers?: Record<string, string>;
 }
 
 interface RawResponse {
@@ -72,8 +74,8 @@ function urlOf(path: string, query?: Query): string {
   return `${apiBase}${path}${search ? `?${search}` : ''}`;
 }
 
-async function send(method: Method, url: string, body: unknown, accessToken: string | null, contentType?: string): Promise<RawResponse> {
-  const header: Record<string, string> = { Accept: 'application/json' };
+async function send(method: Method, url: string, body: unknown, accessToken: string | null, contentType?: string, extraHeaders?: Record<string, string>): Promise<RawResponse> {
+  const header: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
   if (body !== undefined) header['Content-Type'] = contentType ?? 'application/json';
   if (accessToken) header.Authorization = `Bearer ${accessToken}`;
   try {
@@ -137,7 +139,7 @@ function sessionEnded(): ApiError {
 }
 
 export async function request<S extends z.ZodType>(path: string, options: RequestOptions<S>): Promise<z.output<S>> {
-  const { method = 'GET', query, body, contentType, schema, auth = true, renew = true } = options;
+  const { method = 'GET', query, body, contentType, schema, auth = true, renew = true, headers } = options;
   const url = urlOf(path, query);
 
   let accessToken: string | null = null;
@@ -146,11 +148,11 @@ export async function request<S extends z.ZodType>(path: string, options: Reques
     if (!accessToken) throw sessionEnded();
   }
 
-  let res = await send(method, url, body, accessToken, contentType);
+  let res = await send(method, url, body, accessToken, contentType, headers);
   if (auth && renew && accessToken && isExpiredSession(res)) {
     const renewed = await renewAccessToken(accessToken);
     if (!renewed) throw sessionEnded();
-    res = await send(method, url, body, renewed, contentType);
+    res = await send(method, url, body, renewed, contentType, headers);
     if (isExpiredSession(res)) throw sessionEnded();
   }
 

@@ -21,6 +21,10 @@ export const pagePaths = {
   chatRoom: '/pages/resident/chat-room/index',
   noticeCompose: '/pages/staff/notice-compose/index',
   noticeStats: '/pages/staff/notice-stats/index',
+  orders: '/pages/resident/orders/index',
+  supplies: '/pages/staff/supplies/index',
+  groupBuyEdit: '/pages/staff/group-buy-edit/index',
+  buildingOrders: '/pages/staff/orders/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';

@@ -61,6 +61,12 @@ const allowed: [actor: string, action: Action, scopes: ScopeName[]][] = [
   ['admin', 'household.act', []],
   ['admin', 'audit.read', ['own household', 'neighbour household (same building)', 'household in another grid', 'own building', 'building in another grid', 'grid 1', 'community']],
   ['admin', 'community.manage', ['own household', 'neighbour household (same building)', 'household in another grid', 'own building', 'building in another grid', 'grid 1', 'community']],
+  ['resident of A1', 'supplies.manage', []],
+  ['resident of A1', 'household.serve', []],
+  ['grid worker of grid 1', 'supplies.manage', ['own household', 'neighbour household (same building)', 'household in another grid', 'own building', 'building in another grid', 'grid 1', 'community']],
+  ['grid worker of grid 1', 'household.serve', ['own household', 'neighbour household (same building)']],
+  ['admin', 'household.serve', ['own household', 'neighbour household (same building)', 'household in another grid']],
+  ['volunteer (no household)', 'supplies.manage', []],
   ['account with no role', 'building.read', []],
   ['account with no role', 'household.read', []],
 ];

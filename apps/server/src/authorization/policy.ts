@@ -32,7 +32,9 @@ export type Action =
   | 'binding.decide' // approve or reject a binding to a household (staff of its grid)
   | 'grid.manage' // import rolls, manage the grid's buildings (staff of that grid)
   | 'community.manage' // grids, staff, catalog (admins)
-  | 'audit.read'; // the audit log (admins)
+  | 'audit.read' // the audit log (admins)
+  | 'supplies.manage' // catalog and group buys of a community (its admins and grid workers)
+  | 'household.serve'; // handle a household's orders and medicine requests: pack, cancel, accept (its staff)
 
 // The level of object each action is about; a scope without that level is refused (fail closed).
 const requiredLevel: Record<Action, keyof Scope> = {
@@ -45,6 +47,8 @@ const requiredLevel: Record<Action, keyof Scope> = {
   'grid.manage': 'gridId',
   'community.manage': 'communityId',
   'audit.read': 'communityId',
+  'supplies.manage': 'communityId',
+  'household.serve': 'householdId',
 };
 
 const staffActions: ReadonlySet<Action> = new Set([
@@ -54,6 +58,7 @@ const staffActions: ReadonlySet<Action> = new Set([
   'person.phone.reveal',
   'binding.decide',
   'grid.manage',
+  'household.serve',
 ]);
 const householdActions: ReadonlySet<Action> = new Set(['household.read', 'household.act', 'person.phone.reveal']);
 
@@ -66,6 +71,7 @@ export function can(actor: Actor, action: Action, scope: Scope): boolean {
     if (r.role === 'grid_worker' && r.communityId === scope.communityId && r.gridId && r.gridId === scope.gridId) {
       if (staffActions.has(action)) return true;
     }
+    if (r.role === 'grid_worker' && r.communityId === scope.communityId && action === 'supplies.manage') return true;
   }
   if (householdActions.has(action)) {
     return actor.households.some((h) => h.householdId === scope.householdId && h.communityId === scope.communityId);

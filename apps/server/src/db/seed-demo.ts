@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { CareTag, PersonRelation } from '@linli/shared';
 import { selectRows, type Database } from './client';
 import { seedDemoChats } from './seed-demo-chats';
+import { seedDemoSupplies } from './seed-supplies';
 import {
   buildings, communities, grids, householdBindings, households, persons, roleAssignments, users,
 } from './schema';
@@ -152,6 +153,7 @@ export async function seedDemoCommunity(db: Database): Promise<{ communityId: st
       })),
     );
     await seedDemoChats(tx, communityId, { gridWorker1: demoPhones.gridWorker1, resident: demoResidentPhone });
+    await seedDemoSupplies(tx, communityId);
     return { communityId };
   });
 }

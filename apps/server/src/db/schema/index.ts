@@ -1,3 +1,4 @@
 export * from './community';
 export * from './identity';
 export * from './chats';
+export * from './supplies';

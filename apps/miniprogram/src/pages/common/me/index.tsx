@@ -61,6 +61,17 @@ export default function MePage() {
               </View>
             )}
 
+            {me.households.length > 0 ? (
+              <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.orders })}>
+                我的订单
+              </BigButton>
+            ) : null}
+            {isStaff(me.roles) ? (
+              <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.supplies })}>
+                团购与订单
+              </BigButton>
+            ) : null}
+
             {!isStaff(me.roles) ? (
               <BigButton
                 variant={me.households.length > 0 ? 'secondary' : 'primary'}

@@ -1,0 +1,146 @@
+// Orders: households place and cancel; staff of the building list, pack and print the picking list (分拣单).
+import {
+  BuildingOrdersQuery, ErrorBody, IdParams, Order, OrderList, OrderListQuery, PackAllResult, PickingList, PlaceOrderBody, PlaceOrderHeaders,
+} from '@linli/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Actor } from '../../../authorization/policy';
+import { can } from '../../../authorization/policy';
+import { scopeOfBuilding, scopeOfHousehold } from '../../../authorization/scopes';
+import { notFound } from '../../../errors';
+import { decodeCursor, encodeCursor } from '../../../pagination';
+import type { SoldOutGate } from '../sold-out-gate';
+import type { PublishedItems } from './published-items';
+import { pickingListCsv, pickingListHtml, pickingListOf } from './picking-list';
+import { listOrders, type OrderFilter } from './queries';
+import { cancelOrder, packAllOfBuilding, packOrder, placeOrder } from './service';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+
+
+export function ordersModule(gate: SoldOutGate, published: PublishedItems): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('onRequest', app.authenticate);
+
+    async function loadOrder(actor: Actor, id: string) {
+      const [order] = await listOrders(app.db, actor, { id }, 1);
+      if (!order) throw notFound('订单');
+      return order;
+    }
+
+    /** The order if the actor is of its household or its staff; otherwise 404. */
+    async function visibleOrder(actor: Actor, id: string) {
+      const order = await loadOrder(actor, id);
+      const scope = await scopeOfHousehold(app.db, order.householdId);
+      if (!scope || !can(actor, 'household.read', scope)) throw notFound('订单');
+      return order;
+    }
+
+    app.post('/orders', {
+      schema: {
+        tags: ['supplies'],
+        summary: 'Place an order for a household (a resident bound to it). Idempotency-Key is required: a retry returns the first order',
+        headers: PlaceOrderHeaders,
+        body: PlaceOrderBody,
+        response: { 201: Order, ...errors },
+      },
+    }, async (request, reply) => {
+      const outcome = await placeOrder(app.db, request.actor, request.body, request.headers['idempotency-key'], gate, published);
+      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(outcome.placed ?? (await loadOrder(request.actor, outcome.orderId)));
+    });
+
+    app.get('/orders', {
+      schema: {
+        tags: ['supplies'],
+        summary: "The caller's households' orders; staff: ?buildingId= (and status, groupBuyId) within their grids",
+        querystring: OrderListQuery,
+        response: { 200: OrderList, ...errors },
+      },
+    }, async (request) => {
+      const { householdId, buildingId, groupBuyId, status, limit, cursor } = request.query;
+      const filter: OrderFilter = { groupBuyId, status, after: decodeCursor(cursor) };
+      if (buildingId) {
+        const scope = await scopeOfBuilding(app.db, buildingId);
+        if (!scope || !can(request.actor, 'building.households.list', scope)) throw notFound('楼栋');
+        filter.buildingIds = [buildingId];
+      } else if (!householdId) {
+        filter.householdIds = request.actor.households.map((h) => h.householdId);
+      }
+      if (householdId) {
+        const scope = await scopeOfHousehold(app.db, householdId);
+        if (!scope || !can(request.actor, 'household.read', scope)) throw notFound('住户');
+        filter.householdIds = [householdId];
+      }
+      if (filter.householdIds?.length === 0) return { items: [], nextCursor: null };
+      const rows = await listOrders(app.db, request.actor, filter, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { items: page, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+    });
+
+    app.get('/orders/:id', {
+      schema: { tags: ['supplies'], summary: 'One order (its household, or staff of its building)', params: IdParams, response: { 200: Order, ...errors } },
+    }, async (request) => visibleOrder(request.actor, request.params.id));
+
+    app.post('/orders/:id/cancel', {
+      schema: { tags: ['supplies'], summary: 'Cancel: the household while placed, staff also while packed; stock returns exactly once', params: IdParams, response: { 200: Order, ...errors } },
+    }, async (request) => {
+      await cancelOrder(app.db, request.actor, request.params.id, gate);
+      return loadOrder(request.actor, request.params.id);
+    });
+
+    app.post('/orders/:id/pack', {
+      schema: { tags: ['supplies'], summary: 'placed → packed (staff of the building)', params: IdParams, response: { 200: Order, ...errors } },
+    }, async (request) => {
+      await packOrder(app.db, request.actor, request.params.id);
+      return loadOrder(request.actor, request.params.id);
+    });
+
+    async function staffBuilding(actor: Actor, buildingId: string) {
+      const scope = await scopeOfBuilding(app.db, buildingId);
+      if (!scope || !can(actor, 'building.households.list', scope)) throw notFound('楼栋');
+      return scope;
+    }
+
+    app.post('/buildings/:id/orders/pack', {
+      schema: {
+        tags: ['supplies'],
+        summary: 'Pack every placed order of a building (optionally of one group buy)',
+        params: IdParams,
+        querystring: BuildingOrdersQuery,
+        response: { 200: PackAllResult, ...errors },
+      },
+    }, async (request) => {
+      await staffBuilding(request.actor, request.params.id);
+      const orderIds = await packAllOfBuilding(app.db, request.params.id, request.query.groupBuyId);
+      return { packed: orderIds.length, orderIds };
+    });
+
+    app.get('/buildings/:id/picking-list', {
+      schema: { tags: ['supplies'], summary: '分拣单 of a building: item totals and per-household lines, care-tagged households first', params: IdParams, querystring: BuildingOrdersQuery, response: { 200: PickingList, ...errors } },
+    }, async (request) => {
+      await staffBuilding(request.actor, request.params.id);
+      return pickingListOf(app.db, request.params.id, request.query.groupBuyId);
+    });
+
+    app.get('/buildings/:id/picking-list.csv', {
+      schema: { tags: ['supplies'], summary: '分拣单 as CSV (UTF-8 with BOM) for the supplier', params: IdParams, querystring: BuildingOrdersQuery },
+    }, async (request, reply) => {
+      await staffBuilding(request.actor, request.params.id);
+      const list = await pickingListOf(app.db, request.params.id, request.query.groupBuyId);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="picking-list.csv"; filename*=UTF-8''${encodeURIComponent(`分拣单-${list.buildingName}.csv`)}`)
+        .send(pickingListCsv(list));
+    });
+
+    app.get('/buildings/:id/picking-list.html', {
+      schema: { tags: ['supplies'], summary: '分拣单 as a printable page', params: IdParams, querystring: BuildingOrdersQuery },
+    }, async (request, reply) => {
+      await staffBuilding(request.actor, request.params.id);
+      const list = await pickingListOf(app.db, request.params.id, request.query.groupBuyId);
+      return reply.type('text/html; charset=utf-8').send(pickingListHtml(list));
+    });
+
+  };
+}

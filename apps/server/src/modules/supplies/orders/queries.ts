@@ -1,0 +1,89 @@
+import type { Order, OrderStatus } from '@linli/shared';
+import { and, asc, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import type { Actor } from '../../../authorization/policy';
+import type { DbOrTx } from '../../../db/client';
+import { buildings, groupBuys, households, orderItems, orders } from '../../../db/schema';
+import type { CursorPosition } from '../../../pagination';
+
+export interface OrderFilter {
+  /** Orders of these households, or of these buildings (staff); either list restricts. */
+  householdIds?: string[];
+  buildingIds?: string[];
+  groupBuyId?: string;
+  status?: OrderStatus;
+  id?: string;
+  after?: CursorPosition | null;
+}
+
+/** Orders with their lines; the delivery code only for orders of a household the actor is bound to. */
+export async function listOrders(db: DbOrTx, actor: Actor, filter: OrderFilter, limit: number): Promise<Order[]> {
+  const conditions: SQL[] = [];
+  if (filter.householdIds) conditions.push(inArray(orders.householdId, filter.householdIds));
+  if (filter.buildingIds) conditions.push(inArray(orders.buildingId, filter.buildingIds));
+  if (filter.groupBuyId) conditions.push(eq(orders.groupBuyId, filter.groupBuyId));
+  if (filter.status) conditions.push(eq(orders.status, filter.status));
+  if (filter.id) conditions.push(eq(orders.id, filter.id));
+  if (filter.after) {
+    const at = new Date(filter.after.at);
+    conditions.push(or(lt(orders.createdAt, at), and(eq(orders.createdAt, at), lt(orders.id, filter.after.id)))!);
+  }
+  const rows = await db
+    .select({
+      order: orders,
+      groupBuyTitle: groupBuys.title,
+      deliveryDate: groupBuys.deliveryDate,
+      buildingName: buildings.name,
+      unit: households.unit,
+      room: households.room,
+    })
+    .from(orders)
+    .innerJoin(groupBuys, eq(groupBuys.id, orders.groupBuyId))
+    .innerJoin(households, eq(households.id, orders.householdId))
+    .innerJoin(buildings, eq(buildings.id, orders.buildingId))
+    .where(and(...conditions))
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(limit);
+  if (rows.length === 0) return [];
+  const lines = await db
+    .select()
+    .from(orderItems)
+    .where(inArray(orderItems.orderId, rows.map((r) => r.order.id)))
+    .orderBy(asc(orderItems.name));
+  const linesOf = new Map<string, Order['items']>();
+  for (const l of lines) {
+    const list = linesOf.get(l.orderId) ?? [];
+    list.push({ itemId: l.itemId, name: l.name, unit: l.unit, priceFen: l.priceFen, qty: l.quantity, subtotalFen: l.priceFen * l.quantity });
+    linesOf.set(l.orderId, list);
+  }
+  const own = new Set(actor.households.map((h) => h.householdId));
+  return rows.map(({ order: o, ...r }) => ({
+    id: o.id,
+    groupBuyId: o.groupBuyId,
+    groupBuyTitle: r.groupBuyTitle,
+    householdId: o.householdId,
+    buildingId: o.buildingId,
+    buildingName: r.buildingName,
+    unit: r.unit,
+    room: r.room,
+    status: o.status,
+    items: linesOf.get(o.id) ?? [],
+    totalFen: o.totalFen,
+    deliveryCode: own.has(o.householdId) ? o.deliveryCode : null,
+    note: o.note,
+    createdAt: o.createdAt.toISOString(),
+    packedAt: o.packedAt?.toISOString() ?? null,
+    cancelledAt: o.cancelledAt?.toISOString() ?? null,
+    deliveredAt: o.deliveredAt?.toISOString() ?? null,
+    deliveryDate: r.deliveryDate,
+  }));
+}
+
+/** Where an order lives, for `can()`. */
+export async function scopeOfOrder(db: DbOrTx, orderId: string) {
+  const [row] = await db
+    .select({ communityId: buildings.communityId, gridId: buildings.gridId, buildingId: buildings.id, householdId: orders.householdId, status: orders.status })
+    .from(orders)
+    .innerJoin(buildings, eq(buildings.id, orders.buildingId))
+    .where(eq(orders.id, orderId));
+  return row ?? null;
+}
