@@ -16,6 +16,15 @@ import { communityModule } from './modules/community';
 import { gridsModule } from './modules/grids';
 import { healthModule } from './modules/health';
 import { householdImportModule } from './modules/household-import';
+import { alertsModule } from './modules/alerts';
+import { loggingFollowUpNotifier, type FollowUpNotifier } from './modules/alerts/notifier';
+import { careModule } from './modules/care';
+import { checkinsModule } from './modules/checkins';
+import type { FollowUpOptions } from './modules/checkins/follow-up-options';
+import { dashboardModule } from './modules/dashboard';
+import { helpRequestsModule } from './modules/help-requests';
+import { testingRoundsModule } from './modules/testing-rounds';
+import { scheduleHealthRetention } from './jobs/health-retention';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
 import { answerFrameworkError, errorsPlugin } from './plugins/errors';
@@ -29,6 +38,10 @@ export interface BuildAppOptions {
   /** Replaces the WeChat log-in adapter the config would choose. */
   wechatLogin?: WechatLogin | null;
   logger?: boolean | Record<string, unknown>;
+  /** "Now" for check-in days, cut-offs and follow-up times (tests stand at 23:59 Asia/Shanghai with it). */
+  now?: () => Date;
+  /** Where alert, help-request and testing-round events go; the default logs them. */
+  followUpNotifier?: FollowUpNotifier;
 }
 
 function chooseWechatLogin(config: AppConfig): WechatLogin | null {
@@ -93,7 +106,19 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     await api.register(bindingsModule);
     await api.register(householdImportModule);
     await api.register(auditModule);
+    const followUp: FollowUpOptions = {
+      now: options.now ?? (() => new Date()),
+      checkinCutoff: config.checkinCutoff,
+      notifier: options.followUpNotifier ?? loggingFollowUpNotifier(app.log),
+    };
+    await api.register(checkinsModule, followUp);
+    await api.register(alertsModule, followUp);
+    await api.register(helpRequestsModule, followUp);
+    await api.register(careModule, followUp);
+    await api.register(testingRoundsModule, followUp);
+    await api.register(dashboardModule, followUp);
   }, { prefix: '/api/v1' });
+  scheduleHealthRetention(app, { retentionDays: config.healthRetentionDays, now: options.now ?? (() => new Date()) });
 
   await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });
   return app;

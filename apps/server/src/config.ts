@@ -34,6 +34,13 @@ const EnvSchema = z
     WECHAT_API_BASE: z.url({ message: 'must be a URL such as https://api.weixin.qq.com' }).default('https://api.weixin.qq.com'),
     H5_DIR: z.string().min(1).optional(),
     MIGRATIONS_DIR: z.string().min(1).optional(),
+    HEALTH_RETENTION_DAYS: z
+      .string()
+      .regex(/^\d{1,4}$/, { message: 'must be a whole number of days (1–3650)' })
+      .transform(Number)
+      .pipe(z.number().min(1, { message: 'must be a whole number of days (1–3650)' }).max(3650, { message: 'must be a whole number of days (1–3650)' }))
+      .default(30),
+    CHECKIN_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time HH:MM (Asia/Shanghai), e.g. 10:00' }).default('10:00'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -58,6 +65,10 @@ export interface AppConfig {
   wechat: { appId: string; secret: string; apiBase: string } | null;
   h5Dir: string | null;
   migrationsDir: string | null;
+  /** Check-ins older than this many days are deleted; alerts keep only their outcome. */
+  healthRetentionDays: number;
+  /** HH:MM in Asia/Shanghai after which a member without today's check-in counts as missed. */
+  checkinCutoff: string;
 }
 
 export class ConfigError extends Error {}
@@ -101,5 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       : null,
     h5Dir: e.H5_DIR ?? null,
     migrationsDir: e.MIGRATIONS_DIR ?? null,
+    healthRetentionDays: e.HEALTH_RETENTION_DAYS,
+    checkinCutoff: e.CHECKIN_CUTOFF,
   };
 }

@@ -9,3 +9,8 @@ export * from './household-import';
 export * from './audit';
 export * from './format';
 export * from './health-check';
+export * from './checkins';
+export * from './help-requests';
+export * from './care';
+export * from './testing-rounds';
+export * from './dashboard';

@@ -32,7 +32,8 @@ export type Action =
   | 'binding.decide' // approve or reject a binding to a household (staff of its grid)
   | 'grid.manage' // import rolls, manage the grid's buildings (staff of that grid)
   | 'community.manage' // grids, staff, catalog (admins)
-  | 'audit.read'; // the audit log (admins)
+  | 'audit.read' // the audit log (admins)
+  | 'health.follow_up'; // health data, alerts, help requests, care roster, testing rounds of a grid (its staff)
 
 // The level of object each action is about; a scope without that level is refused (fail closed).
 const requiredLevel: Record<Action, keyof Scope> = {
@@ -45,6 +46,7 @@ const requiredLevel: Record<Action, keyof Scope> = {
   'grid.manage': 'gridId',
   'community.manage': 'communityId',
   'audit.read': 'communityId',
+  'health.follow_up': 'gridId',
 };
 
 const staffActions: ReadonlySet<Action> = new Set([
@@ -54,6 +56,7 @@ const staffActions: ReadonlySet<Action> = new Set([
   'person.phone.reveal',
   'binding.decide',
   'grid.manage',
+  'health.follow_up',
 ]);
 const householdActions: ReadonlySet<Action> = new Set(['household.read', 'household.act', 'person.phone.reveal']);
 

@@ -1,2 +1,3 @@
 export * from './community';
 export * from './identity';
+export * from './checkins';
