@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { demoHousehold, residentPhone, type DemoHousehold } from '../support/households';
 
 let t: TestApp;
-let now = new Date('2026-11-25T03:00:00Z'); // 11:00 in Shanghai, past the 10:00 cut-off
+let now = new Date('2030-11-25T03:00:00Z'); // 11:00 in Shanghai, past the 10:00 cut-off
 const events: FollowUpEvent[] = [];
 let h101: DemoHousehold;
 let h102: DemoHousehold;
@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 beforeEach(() => {
-  now = new Date('2026-11-25T03:00:00Z');
+  now = new Date('2030-11-25T03:00:00Z');
 });
 
 const submit = (token: string, entries: unknown[]) => t.call(token, { method: 'POST', url: '/api/v1/checkins', payload: { entries } });
@@ -43,12 +43,12 @@ describe('a household checks in all its members in one request', () => {
   it('writes one check-in per member, members without phones included, and shows the household complete', async () => {
     const res = await submit(resident101, allNormalEntries(h101.personIds));
     expect(res.statusCode).toBe(200);
-    expect(res.json().day).toBe('2026-11-25');
+    expect(res.json().day).toBe('2030-11-25');
     expect(res.json().items).toHaveLength(h101.personIds.length);
     expect(res.json().alertsOpened).toBe(0);
     const status = await t.call(resident101, { url: `/api/v1/households/${h101.id}/checkins` });
     expect(status.statusCode).toBe(200);
-    expect(status.json()).toMatchObject({ day: '2026-11-25', complete: true });
+    expect(status.json()).toMatchObject({ day: '2030-11-25', complete: true });
     expect(status.json().members.map((m: { checkin: { temperatureC: number } }) => m.checkin.temperatureC)).toEqual(h101.personIds.map(() => 36.5));
   });
 
@@ -56,17 +56,17 @@ describe('a household checks in all its members in one request', () => {
     await submit(resident101, allNormalEntries(h101.personIds));
     const edited = await submit(resident101, [entry(h101.personIds[0]!, 36.8, { symptoms: ['cough'], note: '有点咳' })]);
     expect(edited.statusCode).toBe(200);
-    const rows = await rowsOf(h101.personIds, '2026-11-25');
+    const rows = await rowsOf(h101.personIds, '2030-11-25');
     expect(rows).toHaveLength(h101.personIds.length);
     const first = rows.find((r) => r.personId === h101.personIds[0]);
     expect(first).toMatchObject({ temperatureTenths: 368, symptoms: ['cough'], note: '有点咳' });
   });
 
   it('eight identical submissions at once still leave one row per person', async () => {
-    now = new Date('2026-11-26T03:00:00Z');
+    now = new Date('2030-11-26T03:00:00Z');
     const results = await Promise.all(Array.from({ length: 8 }, () => submit(resident102, allNormalEntries(h102.personIds))));
     expect(results.map((r) => r.statusCode)).toEqual(results.map(() => 200));
-    expect(await rowsOf(h102.personIds, '2026-11-26')).toHaveLength(h102.personIds.length);
+    expect(await rowsOf(h102.personIds, '2030-11-26')).toHaveLength(h102.personIds.length);
   });
 });
 
@@ -78,30 +78,30 @@ describe('temperatures', () => {
   });
 
   it.each([43.1, 33.9, 36.55, 37.25, '36.5', null])('refuses %s with a 400 and writes nothing', async (temperatureC) => {
-    now = new Date('2026-11-20T03:00:00Z');
+    now = new Date('2030-11-20T03:00:00Z');
     const res = await submit(resident101, [entry(h101.personIds[0]!, temperatureC)]);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('VALIDATION_FAILED');
-    expect(await rowsOf(h101.personIds, '2026-11-20')).toEqual([]);
+    expect(await rowsOf(h101.personIds, '2030-11-20')).toEqual([]);
   });
 });
 
 describe('the check-in day turns at 00:00 Asia/Shanghai', () => {
   it('23:59 counts for that day, 00:01 for the next: two rows, each editable on its own day', async () => {
     const person = h102.personIds[0]!;
-    now = new Date('2026-11-27T15:59:00Z'); // 23:59 on the 27th in Shanghai
-    expect((await submit(resident102, [entry(person, 36.4)])).json().day).toBe('2026-11-27');
-    now = new Date('2026-11-27T16:01:00Z'); // 00:01 on the 28th
-    expect((await submit(resident102, [entry(person, 36.7)])).json().day).toBe('2026-11-28');
+    now = new Date('2030-11-27T15:59:00Z'); // 23:59 on the 27th in Shanghai
+    expect((await submit(resident102, [entry(person, 36.4)])).json().day).toBe('2030-11-27');
+    now = new Date('2030-11-27T16:01:00Z'); // 00:01 on the 28th
+    expect((await submit(resident102, [entry(person, 36.7)])).json().day).toBe('2030-11-28');
     const rows = await rowsOf([person]);
-    expect(rows.find((r) => r.day === '2026-11-27')?.temperatureTenths).toBe(364);
-    expect(rows.find((r) => r.day === '2026-11-28')?.temperatureTenths).toBe(367);
+    expect(rows.find((r) => r.day === '2030-11-27')?.temperatureTenths).toBe(364);
+    expect(rows.find((r) => r.day === '2030-11-28')?.temperatureTenths).toBe(367);
   });
 });
 
 describe('refusals', () => {
   it('a resident cannot check in another household, nor mix households, and nothing is written', async () => {
-    now = new Date('2026-11-21T03:00:00Z');
+    now = new Date('2030-11-21T03:00:00Z');
     const other = await submit(resident101, [entry(h102.personIds[0]!, 36.5)]);
     expect(other.statusCode).toBe(404);
     expect(other.body).not.toContain(h102.names[0]);
@@ -109,14 +109,14 @@ describe('refusals', () => {
     expect(mixed.statusCode).toBe(404);
     const staff = await submit(worker1, [entry(h101.personIds[0]!, 36.5)]);
     expect(staff.statusCode).toBe(404);
-    expect(await rowsOf([...h101.personIds, ...h102.personIds], '2026-11-21')).toEqual([]);
+    expect(await rowsOf([...h101.personIds, ...h102.personIds], '2030-11-21')).toEqual([]);
   });
 
   it.each([
     ['no entries', { entries: [] }],
     ['an unknown symptom', { entries: [{ personId: '00000000-0000-4000-8000-000000000001', temperatureC: 36.5, symptoms: ['headache'] }] }],
     ['an unknown antigen result', { entries: [{ personId: '00000000-0000-4000-8000-000000000001', temperatureC: 36.5, antigen: 'maybe' }] }],
-    ['an extra field', { entries: [{ personId: '00000000-0000-4000-8000-000000000001', temperatureC: 36.5, day: '2026-01-01' }] }],
+    ['an extra field', { entries: [{ personId: '00000000-0000-4000-8000-000000000001', temperatureC: 36.5, day: '2030-01-01' }] }],
     ['not an object', 'not json'],
   ])('answers %s with a 400', async (_name, payload) => {
     const res = await t.call(resident101, { method: 'POST', url: '/api/v1/checkins', payload: payload as object, headers: { 'content-type': 'application/json' } });
@@ -133,7 +133,7 @@ describe('refusals', () => {
 
 describe('alerts', () => {
   it('a fever opens one alert for the grid, re-sending does not open another, and it moves open → acknowledged → resolved', async () => {
-    now = new Date('2026-11-29T01:00:00Z');
+    now = new Date('2030-11-29T01:00:00Z');
     events.length = 0;
     const fever = await submit(resident101, [entry(h101.personIds[0]!, 38.2, { symptoms: ['fever', 'cough'] })]);
     expect(fever.json().alertsOpened).toBe(1);
@@ -143,7 +143,7 @@ describe('alerts', () => {
     expect(events.filter((e) => e.type === 'alert.opened')).toHaveLength(1);
 
     const list = await t.call(worker1, { url: '/api/v1/alerts?status=open' });
-    const alert = list.json().items.find((a: { personId: string; day: string }) => a.personId === h101.personIds[0] && a.day === '2026-11-29');
+    const alert = list.json().items.find((a: { personId: string; day: string }) => a.personId === h101.personIds[0] && a.day === '2030-11-29');
     expect(alert).toMatchObject({ personName: h101.names[0], temperatureC: 38.2, unit: '1', room: '101' });
     expect([...alert.reasons].sort()).toEqual(['antigen_positive', 'fever']);
 
@@ -167,7 +167,7 @@ describe('alerts', () => {
   });
 
   it('37.2 °C without other signs opens nothing; 呼吸困难 alone does', async () => {
-    now = new Date('2026-11-30T01:00:00Z');
+    now = new Date('2030-11-30T01:00:00Z');
     expect((await submit(resident102, [entry(h102.personIds[0]!, 37.2, { symptoms: ['cough'] })])).json().alertsOpened).toBe(0);
     expect((await submit(resident102, [entry(h102.personIds[0]!, 36.6, { symptoms: ['breathing_difficulty'] })])).json().alertsOpened).toBe(1);
   });
@@ -175,11 +175,11 @@ describe('alerts', () => {
 
 describe('missed check-ins', () => {
   it('are empty before the 10:00 cut-off and list households with members missing after it, phones masked', async () => {
-    now = new Date('2026-12-01T01:59:00Z'); // 09:59
+    now = new Date('2030-12-01T01:59:00Z'); // 09:59
     await submit(resident101, allNormalEntries(h101.personIds));
     const before = await t.call(worker1, { url: '/api/v1/checkins/missed' });
-    expect(before.json()).toMatchObject({ day: '2026-12-01', pastCutoff: false, buildings: [] });
-    now = new Date('2026-12-01T02:00:00Z'); // 10:00
+    expect(before.json()).toMatchObject({ day: '2030-12-01', pastCutoff: false, buildings: [] });
+    now = new Date('2030-12-01T02:00:00Z'); // 10:00
     const after = await t.call(worker1, { url: '/api/v1/checkins/missed' });
     expect(after.statusCode).toBe(200);
     const body = after.json();
@@ -201,9 +201,9 @@ describe('missed check-ins', () => {
 
 describe('the day report export', () => {
   it('is a UTF-8 CSV with BOM of the grid worker’s buildings only, times in Asia/Shanghai', async () => {
-    now = new Date('2026-12-02T00:30:00Z'); // 08:30 in Shanghai
+    now = new Date('2030-12-02T00:30:00Z'); // 08:30 in Shanghai
     await submit(resident101, [entry(h101.personIds[0]!, 38.0, { symptoms: ['fever', 'cough'], antigen: 'positive' })]);
-    const res = await t.call(worker1, { url: '/api/v1/checkins/export.csv?date=2026-12-02' });
+    const res = await t.call(worker1, { url: '/api/v1/checkins/export.csv?date=2030-12-02' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.body.startsWith('\uFEFF楼栋,单元,房号,姓名,体温,症状,抗原,隔离状态,打卡时间\r\n')).toBe(true);
@@ -211,10 +211,10 @@ describe('the day report export', () => {
     const [personCount] = await t.db.execute(sql`SELECT count(*)::int AS n FROM persons p JOIN households h ON h.id = p.household_id JOIN buildings b ON b.id = h.building_id WHERE b.name IN ('1号楼','2号楼','3号楼')`).then((r) => (r as unknown as { rows: { n: number }[] }).rows);
     expect(lines).toHaveLength(Number(personCount!.n));
     expect(lines.every((l) => /^[123]号楼,/.test(l))).toBe(true);
-    expect(lines).toContain(`1号楼,1,101,${h101.names[0]},38.0,发热、咳嗽,阳性,正常,2026-12-02 08:30`);
+    expect(lines).toContain(`1号楼,1,101,${h101.names[0]},38.0,发热、咳嗽,阳性,正常,2030-12-02 08:30`);
     expect(lines.filter((l) => l.includes('未打卡')).length).toBe(lines.length - 1);
 
-    const adminCsv = await t.call(admin, { url: '/api/v1/checkins/export.csv?date=2026-12-02' });
+    const adminCsv = await t.call(admin, { url: '/api/v1/checkins/export.csv?date=2030-12-02' });
     expect(adminCsv.body).toContain('6号楼');
     expect((await t.call(resident101, { url: '/api/v1/checkins/export.csv' })).statusCode).toBe(403);
     expect((await t.call(worker1, { url: '/api/v1/checkins/export.csv?date=2026-13-01' })).statusCode).toBe(400);
@@ -240,26 +240,30 @@ describe('audit of staff reads of health data', () => {
 
 describe('retention', () => {
   it('deletes check-ins older than the retention period and strips old alerts to their outcome, once, whoever runs it', async () => {
-    now = new Date('2026-10-01T03:00:00Z');
+    now = new Date('2030-10-01T03:00:00Z');
     await submit(resident101, [entry(h101.personIds[0]!, 39.0)]);
-    now = new Date('2026-10-31T03:00:00Z');
+    now = new Date('2030-10-31T03:00:00Z');
     await submit(resident101, [entry(h101.personIds[0]!, 39.1)]);
-    const [oldAlert] = await t.db.select().from(alerts).where(and(eq(alerts.day, '2026-10-01'), eq(alerts.personId, h101.personIds[0]!)));
+    const [oldAlert] = await t.db.select().from(alerts).where(and(eq(alerts.day, '2030-10-01'), eq(alerts.personId, h101.personIds[0]!)));
     await t.call(worker1, { method: 'POST', url: `/api/v1/alerts/${oldAlert!.id}/resolve`, payload: { note: '已康复' } });
 
-    // On 10-31 with 30 days kept, 10-02 is the oldest day kept: 10-01 goes.
-    const runs = await Promise.all([1, 2, 3].map(() => purgeExpiredHealthData(t.db, { now: new Date('2026-10-31T03:00:00Z'), retentionDays: 30 })));
-    expect(runs.reduce((n, r) => n + r.checkinsDeleted, 0)).toBe(1);
-    expect(runs.reduce((n, r) => n + r.alertsStripped, 0)).toBe(1);
+    // On 10-31 with 30 days kept, 10-02 is the oldest day kept: 10-01 goes (and the demo's days, years earlier).
+    const expired = (await t.db.select().from(checkins)).filter((c) => c.day < '2030-10-02').length;
+    const expiredAlerts = (await t.db.select().from(alerts)).filter((a) => a.day < '2030-10-02').length;
+    expect(expired).toBeGreaterThan(0);
+    const runs = await Promise.all([1, 2, 3].map(() => purgeExpiredHealthData(t.db, { now: new Date('2030-10-31T03:00:00Z'), retentionDays: 30 })));
+    expect(runs.reduce((n, r) => n + r.checkinsDeleted, 0)).toBe(expired);
+    expect(runs.reduce((n, r) => n + r.alertsStripped, 0)).toBe(expiredAlerts);
+    expect((await t.db.select().from(checkins)).filter((c) => c.day < '2030-10-02')).toEqual([]);
     const days = (await rowsOf(h101.personIds)).map((r) => r.day);
-    expect(days).not.toContain('2026-10-01');
-    expect(days).toContain('2026-10-31');
+    expect(days).not.toContain('2030-10-01');
+    expect(days).toContain('2030-10-31');
     const [stripped] = await t.db.select().from(alerts).where(eq(alerts.id, oldAlert!.id));
     expect(stripped).toMatchObject({ status: 'resolved', personId: null, reasons: null, temperatureTenths: null, resolutionNote: null });
     expect(stripped!.resolvedAt).not.toBeNull();
-    const [recent] = await t.db.select().from(alerts).where(and(eq(alerts.day, '2026-10-31'), eq(alerts.personId, h101.personIds[0]!)));
+    const [recent] = await t.db.select().from(alerts).where(and(eq(alerts.day, '2030-10-31'), eq(alerts.personId, h101.personIds[0]!)));
     expect(recent?.temperatureTenths).toBe(391);
-    const again = await purgeExpiredHealthData(t.db, { now: new Date('2026-10-31T03:00:00Z'), retentionDays: 30 });
+    const again = await purgeExpiredHealthData(t.db, { now: new Date('2030-10-31T03:00:00Z'), retentionDays: 30 });
     expect(again).toMatchObject({ checkinsDeleted: 0, alertsStripped: 0 });
     const list = await t.call(worker1, { url: '/api/v1/alerts?status=resolved&limit=100' });
     expect(list.json().items.find((a: { id: string }) => a.id === oldAlert!.id)).toMatchObject({ personId: null, personName: null, reasons: [], temperatureC: null });

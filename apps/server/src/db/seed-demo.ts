@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { CareTag, PersonRelation } from '@linli/shared';
 import { selectRows, type Database } from './client';
+import { seedDemoHealth } from './seed-demo-health';
 import {
   buildings, communities, grids, householdBindings, households, persons, roleAssignments, users,
 } from './schema';
@@ -150,6 +151,7 @@ export async function seedDemoCommunity(db: Database): Promise<{ communityId: st
         decidedAt,
       })),
     );
+    await seedDemoHealth(tx, communityId);
     return { communityId };
   });
 }
