@@ -17,6 +17,7 @@ export default defineAppConfig({
     'pages/staff/audit/index',
     'pages/staff/import/index',
     'pages/staff/grids/index',
+    'pages/resident/help/index',
   ],
   window: {
     backgroundTextStyle: 'light',

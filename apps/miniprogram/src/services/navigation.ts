@@ -18,6 +18,7 @@ export const pagePaths = {
   audit: '/pages/staff/audit/index',
   import: '/pages/staff/import/index',
   grids: '/pages/staff/grids/index',
+  help: '/pages/resident/help/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';
