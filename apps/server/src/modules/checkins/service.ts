@@ -1,18 +1,17 @@
 // Check-ins: a household's members checked in for today in one upsert, alerts opened by the shared rule.
 import {
-  alertReasonsOf, checkinDayOf, type AlertReason, type AntigenResult, type Checkin, type HouseholdCheckinBody, type QuarantineStatus, type Symptom,
+  alertReasonsOf, checkinDayOf, type AntigenResult, type Checkin, type HouseholdCheckinBody, type QuarantineStatus, type Symptom,
 } from '@linli/shared';
-import { inArray, sql } from 'drizzle-orm';
-import { can, type Actor } from '../../authorization/policy';
-import type { Database } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import type { Actor } from '../../authorization/policy';
+import { selectRows, type Database } from '../../db/client';
 import { alerts, buildings, checkins, households, persons } from '../../db/schema';
 import { badRequest, notFound } from '../../errors';
 import type { FollowUpEvent } from '../alerts/notifier';
-import { eq } from 'drizzle-orm';
 
 export type CheckinRow = typeof checkins.$inferSelect;
 
-export function toCheckin(row: CheckinRow): Checkin {
+export function toCheckin(row: Pick<CheckinRow, 'id' | 'personId' | 'householdId' | 'day' | 'temperatureTenths' | 'symptoms' | 'antigen' | 'antigenPhotoUrl' | 'quarantine' | 'note' | 'updatedAt'>): Checkin {
   const temperatureC = row.temperatureTenths / 10;
   const symptoms = row.symptoms as Symptom[];
   return {
@@ -31,98 +30,105 @@ export function toCheckin(row: CheckinRow): Checkin {
   };
 }
 
+interface WrittenRow {
+  id: string;
+  person_id: string;
+  household_id: string;
+  day: string;
+  temperature_tenths: number;
+  symptoms: string[];
+  antigen: AntigenResult;
+  antigen_photo_url: string | null;
+  quarantine: QuarantineStatus;
+  note: string | null;
+  updated_at: string;
+}
+
+interface SubmissionOutcome {
+  matched: number;
+  households: number;
+  written: WrittenRow[] | null;
+  opened: { id: string; inserted: boolean; grid_id: string; community_id: string }[] | null;
+}
+
 /**
  * Upserts today's check-in of every entry (one row per person and day, whatever the concurrency) and opens one alert
- * per person and day where the rule says so. All persons must belong to one household the caller acts for.
+ * per person and day where the rule says so. All persons must belong to one household the caller is bound to.
+ * One statement does it all: the scope check, the upsert and the alerts commit together or not at all, and a burst
+ * of households costs one round trip each (bench/checkin-burst).
  */
 export async function submitHouseholdCheckin(db: Database, actor: Actor, body: HouseholdCheckinBody, now: Date) {
-  const personIds = body.entries.map((e) => e.personId);
-  const found = await db
-    .select({
-      personId: persons.id,
-      householdId: households.id,
-      buildingId: buildings.id,
-      gridId: buildings.gridId,
-      communityId: buildings.communityId,
-    })
-    .from(persons)
-    .innerJoin(households, eq(households.id, persons.householdId))
-    .innerJoin(buildings, eq(buildings.id, households.buildingId))
-    .where(inArray(persons.id, personIds));
-  const householdIds = new Set(found.map((p) => p.householdId));
-  const scope = found[0];
-  // Unknown persons and persons of a household the caller does not act for look the same: not found.
-  if (!scope || found.length !== personIds.length || ![...householdIds].every((id) => can(actor, 'household.act', { ...scope, householdId: id }))) {
-    throw notFound('成员');
-  }
-  if (householdIds.size > 1) throw badRequest('MIXED_HOUSEHOLDS', '一次只能为同一户的成员打卡');
-
   const day = checkinDayOf(now);
   // A fixed order, so two submissions for the same household lock rows in the same order and never deadlock.
   const entries = [...body.entries].sort((a, b) => a.personId.localeCompare(b.personId));
-  const events: FollowUpEvent[] = [];
-  const rows = await db.transaction(async (tx) => {
-    const written = await tx
-      .insert(checkins)
-      .values(entries.map((e) => ({
-        personId: e.personId,
-        householdId: scope.householdId,
-        day,
-        temperatureTenths: Math.round(e.temperatureC * 10),
-        symptoms: e.symptoms,
-        antigen: e.antigen,
-        antigenPhotoUrl: e.antigenPhotoUrl ?? null,
-        quarantine: e.quarantine,
-        note: e.note ?? null,
-        submittedBy: actor.userId,
-        updatedAt: now,
-      })))
-      .onConflictDoUpdate({
-        target: [checkins.personId, checkins.day],
-        set: {
-          temperatureTenths: sql`excluded.temperature_tenths`,
-          symptoms: sql`excluded.symptoms`,
-          antigen: sql`excluded.antigen`,
-          antigenPhotoUrl: sql`excluded.antigen_photo_url`,
-          quarantine: sql`excluded.quarantine`,
-          note: sql`excluded.note`,
-          submittedBy: sql`excluded.submitted_by`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      })
-      .returning();
-
-    const alerting = entries
-      .map((e) => ({ entry: e, reasons: alertReasonsOf(e) }))
-      .filter((a): a is { entry: typeof a.entry; reasons: AlertReason[] } => a.reasons.length > 0);
-    if (alerting.length > 0) {
-      // A second alarming submission the same day updates the person's alert (the worst reading stays visible).
-      const opened = await tx
-        .insert(alerts)
-        .values(alerting.map(({ entry, reasons }) => ({
-          communityId: scope.communityId,
-          gridId: scope.gridId,
-          buildingId: scope.buildingId,
-          householdId: scope.householdId,
-          day,
-          personId: entry.personId,
-          reasons,
-          temperatureTenths: Math.round(entry.temperatureC * 10),
-          createdAt: now,
-        })))
-        .onConflictDoUpdate({
-          target: [alerts.personId, alerts.day],
-          set: {
-            reasons: sql`(SELECT jsonb_agg(DISTINCT r) FROM jsonb_array_elements(${alerts.reasons} || excluded.reasons) r)`,
-            temperatureTenths: sql`greatest(${alerts.temperatureTenths}, excluded.temperature_tenths)`,
-          },
-        })
-        .returning({ id: alerts.id, inserted: sql<boolean>`(xmax = 0)` });
-      for (const a of opened) {
-        if (a.inserted) events.push({ type: 'alert.opened', communityId: scope.communityId, gridId: scope.gridId, alertId: a.id });
-      }
-    }
-    return written;
-  });
-  return { day, items: rows.map(toCheckin), alertsOpened: events.length, events };
+  const actingFor = actor.households.map((h) => h.householdId);
+  const column = <T>(pick: (e: (typeof entries)[number]) => T) => sql.param(entries.map(pick));
+  const [outcome] = await selectRows<SubmissionOutcome>(db, sql`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${column((e) => e.personId)}::uuid[], ${column((e) => Math.round(e.temperatureC * 10))}::smallint[],
+        ${column((e) => JSON.stringify(e.symptoms))}::jsonb[], ${column((e) => e.antigen)}::antigen_result[],
+        ${column((e) => e.antigenPhotoUrl ?? null)}::text[], ${column((e) => e.quarantine)}::quarantine_status[],
+        ${column((e) => e.note ?? null)}::text[], ${column((e) => JSON.stringify(alertReasonsOf(e)))}::jsonb[]
+      ) AS i(person_id, temperature_tenths, symptoms, antigen, antigen_photo_url, quarantine, note, reasons)
+    ),
+    target AS (
+      SELECT i.*, p.household_id, b.id AS building_id, b.grid_id, b.community_id
+      FROM input i
+      JOIN ${persons} p ON p.id = i.person_id
+      JOIN ${households} h ON h.id = p.household_id
+      JOIN ${buildings} b ON b.id = h.building_id
+      WHERE p.household_id = ANY(${sql.param(actingFor)}::uuid[])
+    ),
+    verdict AS (
+      SELECT count(*)::int AS matched, count(DISTINCT household_id)::int AS households,
+             count(*) = ${entries.length} AND count(DISTINCT household_id) = 1 AS ok
+      FROM target
+    ),
+    written AS (
+      INSERT INTO ${checkins} (person_id, household_id, day, temperature_tenths, symptoms, antigen, antigen_photo_url, quarantine, note, submitted_by, updated_at)
+      SELECT person_id, household_id, ${day}::date, temperature_tenths, symptoms, antigen, antigen_photo_url, quarantine, note,
+             ${actor.userId}::uuid, ${now.toISOString()}::timestamptz
+      FROM target WHERE (SELECT ok FROM verdict)
+      ORDER BY person_id
+      ON CONFLICT (person_id, day) DO UPDATE SET
+        temperature_tenths = excluded.temperature_tenths, symptoms = excluded.symptoms, antigen = excluded.antigen,
+        antigen_photo_url = excluded.antigen_photo_url, quarantine = excluded.quarantine, note = excluded.note,
+        submitted_by = excluded.submitted_by, updated_at = excluded.updated_at
+      RETURNING id, person_id, household_id, day::text AS day, temperature_tenths, symptoms, antigen, antigen_photo_url, quarantine, note, updated_at
+    ),
+    opened AS (
+      -- A second alarming submission the same day updates the person's alert (the worst reading stays visible).
+      INSERT INTO ${alerts} (community_id, grid_id, building_id, household_id, day, person_id, reasons, temperature_tenths, created_at)
+      SELECT community_id, grid_id, building_id, household_id, ${day}::date, person_id, reasons, temperature_tenths, ${now.toISOString()}::timestamptz
+      FROM target WHERE (SELECT ok FROM verdict) AND jsonb_array_length(reasons) > 0
+      ORDER BY person_id
+      ON CONFLICT (person_id, day) DO UPDATE SET
+        reasons = (SELECT jsonb_agg(DISTINCT r) FROM jsonb_array_elements(alerts.reasons || excluded.reasons) r),
+        temperature_tenths = greatest(alerts.temperature_tenths, excluded.temperature_tenths)
+      RETURNING id, (xmax = 0) AS inserted, grid_id, community_id
+    )
+    SELECT v.matched, v.households,
+           (SELECT json_agg(w ORDER BY w.person_id) FROM written w) AS written,
+           (SELECT json_agg(o) FROM opened o) AS opened
+    FROM verdict v`);
+  if (!outcome || outcome.matched !== entries.length) throw notFound('成员');
+  if (outcome.households !== 1 || !outcome.written) throw badRequest('MIXED_HOUSEHOLDS', '一次只能为同一户的成员打卡');
+  const events: FollowUpEvent[] = (outcome.opened ?? [])
+    .filter((a) => a.inserted)
+    .map((a) => ({ type: 'alert.opened', communityId: a.community_id, gridId: a.grid_id, alertId: a.id }));
+  const items = outcome.written.map((r) => toCheckin({
+    id: r.id,
+    personId: r.person_id,
+    householdId: r.household_id,
+    day: r.day,
+    temperatureTenths: r.temperature_tenths,
+    symptoms: r.symptoms,
+    antigen: r.antigen,
+    antigenPhotoUrl: r.antigen_photo_url,
+    quarantine: r.quarantine,
+    note: r.note,
+    updatedAt: new Date(r.updated_at),
+  }));
+  return { day, items, alertsOpened: events.length, events };
 }
