@@ -93,7 +93,7 @@ function MemberCard({ member, exception, onEdit, onClear, onChange }: {
           <Text className="checkin__link" onClick={onClear}>取消，按正常填写</Text>
         </>
       ) : (
-        <Text className="checkin__link" onClick={onEdit}>身体不适 / 填写详情</Text>
+        <Text className="checkin__link" onClick={onEdit}>{c ? '修改今日打卡' : '身体不适 / 填写详情'}</Text>
       )}
     </View>
   );
@@ -129,10 +129,13 @@ export default function CheckinPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  /** Members edited by hand, plus (全部正常) those not yet checked in today; an earlier entry is never overwritten unasked. */
+  const toSend = (members: Member[]) => members.filter((m) => exceptions[m.personId] || !m.checkin);
+
   async function submit(members: Member[]) {
     setError(null);
     const entries: CheckinEntryInput[] = [];
-    for (const m of members) {
+    for (const m of toSend(members)) {
       const ex = exceptions[m.personId];
       const entry = ex
         ? { personId: m.personId, temperatureC: Number(ex.temperature), symptoms: ex.symptoms, antigen: ex.antigen, quarantine: ex.quarantine, note: ex.note.trim() || undefined }
@@ -173,9 +176,13 @@ export default function CheckinPage() {
                 <Text className={`checkin__state${status.complete ? ' checkin__state--done' : ''}`}>{status.complete ? '今日全家已打卡，可修改' : '今日尚未完成打卡'}</Text>
               </View>
               {error ? <Text className="notice notice--error">{error}</Text> : null}
-              <BigButton busy={busy} onClick={() => submit(status.members)}>
-                {exceptionCount === 0 ? `全部正常 · 一键打卡（${status.members.length} 人）` : `提交打卡（${exceptionCount} 人填写了详情）`}
-              </BigButton>
+              {toSend(status.members).length > 0 ? (
+                <BigButton busy={busy} onClick={() => submit(status.members)}>
+                  {exceptionCount === 0 ? `全部正常 · 一键打卡（${toSend(status.members).length} 人）` : `提交打卡（${exceptionCount} 人填写了详情${toSend(status.members).length > exceptionCount ? '，其余正常' : ''}）`}
+                </BigButton>
+              ) : (
+                <Text className="text-secondary">需要修改时，点成员下方的「修改今日打卡」。</Text>
+              )}
               {alarming ? <Text className="checkin__hint">体温 ≥ 37.3 °C、抗原阳性或呼吸困难会通知网格员跟进</Text> : null}
               <Text className="section-title">家庭成员</Text>
               {status.members.map((m) => (

@@ -72,8 +72,9 @@ function ExportButton({ day }: { day: string }) {
   );
 }
 
-export function DashboardSection() {
-  const dashboard = useRemote(() => fetchDashboard(), []);
+/** `version` changes when an alert or 求助 moves below, so the counters follow. */
+export function DashboardSection({ version }: { version: number }) {
+  const dashboard = useRemote(() => fetchDashboard(), [version]);
   return (
     <AsyncState remote={dashboard.remote} onRetry={dashboard.reload}>
       {(d) => <CompletionChart dashboard={d} />}
@@ -95,11 +96,12 @@ function FollowUpButtons({ status, onMove }: { status: Alert['status']; onMove: 
   );
 }
 
-export function AlertsSection() {
+export function AlertsSection({ onChanged }: { onChanged: () => void }) {
   const alerts = useRemote(async () => (await listAlerts()).items.filter((a) => a.status !== 'resolved'), []);
   const move = async (alert: Alert, verb: 'acknowledge' | 'resolve') => {
     const moved = await moveAlert(alert.id, verb);
     alerts.update((items) => (moved.status === 'resolved' ? items.filter((a) => a.id !== alert.id) : items.map((a) => (a.id === alert.id ? moved : a))));
+    onChanged();
     void Taro.showToast({ title: moved.status === 'resolved' ? '已解决' : '已接单', icon: 'success' });
   };
   return (
@@ -172,11 +174,12 @@ export function MissedSection() {
   );
 }
 
-export function HelpSection() {
+export function HelpSection({ onChanged }: { onChanged: () => void }) {
   const help = useRemote(async () => (await listHelpRequests()).items.filter((h) => h.status !== 'resolved'), []);
   const move = async (request: HelpRequest, verb: 'acknowledge' | 'resolve') => {
     const moved = await moveHelpRequest(request.id, verb);
     help.update((items) => (moved.status === 'resolved' ? items.filter((h) => h.id !== request.id) : items.map((h) => (h.id === request.id ? moved : h))));
+    onChanged();
   };
   return (
     <>

@@ -78,6 +78,8 @@ function BindingCard({ binding, disabled, onDecide }: BindingCardProps) {
 export default function WorkbenchPage() {
   const pending = useRemote(() => listBindings('pending'), []);
   const [deciding, setDeciding] = useState<string | null>(null);
+  const [followUpVersion, setFollowUpVersion] = useState(0);
+  const followUpChanged = () => setFollowUpVersion((v) => v + 1);
 
   async function decide(binding: Binding, decision: { approve: true } | { approve: false; reason: string }) {
     setDeciding(binding.id);
@@ -94,10 +96,10 @@ export default function WorkbenchPage() {
 
   return (
     <PageShell title="工作台" tab="workbench">
-      <DashboardSection />
-      <AlertsSection />
+      <DashboardSection version={followUpVersion} />
+      <AlertsSection onChanged={followUpChanged} />
       <MissedSection />
-      <HelpSection />
+      <HelpSection onChanged={followUpChanged} />
 
       <Text className="section-title">待审核的住户绑定</Text>
       <AsyncState
