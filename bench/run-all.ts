@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { runFlashSaleBench } from './flash-sale/flash-sale.bench';
 import { runImportBench } from './import/import.bench';
 import { runChatFanoutBench } from './chat-fanout/chat-fanout.bench';
+import { runCheckinBurstBench } from './checkin-burst/checkin-burst.bench';
 import type { BenchResult } from './lib/result';
 
 const benches: { name: string; run: () => Promise<BenchResult[]> }[] = [
@@ -15,6 +16,10 @@ const benches: { name: string; run: () => Promise<BenchResult[]> }[] = [
   { name: 'import', run: runImportBench },
   { name: 'flash-sale', run: runFlashSaleBench },
 ].filter((b) => !only || b.name === only);
+  { name: 'checkin-burst', run: runCheckinBurstBench },
+];
+// `pnpm bench checkin-burst` runs only the benches named.
+const only = process.argv.slice(2);
 
 function formatNumber(value: number): string {
   if (value >= 100) return value.toFixed(0);
@@ -36,7 +41,7 @@ function printTable(results: BenchResult[]): void {
 
 async function main(): Promise<void> {
   const results: BenchResult[] = [];
-  for (const bench of benches) {
+  for (const bench of benches.filter((b) => only.length === 0 || only.includes(b.name))) {
     console.log(`▶ ${bench.name}`);
     results.push(...(await bench.run()));
   }

@@ -40,6 +40,8 @@ describe('loadConfig', () => {
       dataDir: '.data',
       chat: { sendLimitPerMinute: 30 },
       wechatNoticeTemplateId: null,
+      healthRetentionDays: 30,
+      checkinCutoff: '10:00',
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -66,8 +68,12 @@ describe('loadConfig', () => {
       RATE_LIMIT_WINDOW_MS: '1000',
       WECHAT_APPID: 'wx123',
       WECHAT_SECRET: 'wechat-secret',
+      HEALTH_RETENTION_DAYS: '14',
+      CHECKIN_CUTOFF: '09:30',
     });
     expect(config).toMatchObject({
+      healthRetentionDays: 14,
+      checkinCutoff: '09:30',
       env: 'test',
       port: 0,
       host: '0.0.0.0',
@@ -96,6 +102,11 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_WINDOW_MS', { RATE_LIMIT_WINDOW_MS: '10' }],
     ['WECHAT_API_BASE', { WECHAT_API_BASE: 'not a url' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['HEALTH_RETENTION_DAYS', { HEALTH_RETENTION_DAYS: '0' }],
+    ['HEALTH_RETENTION_DAYS', { HEALTH_RETENTION_DAYS: 'a month' }],
+    ['HEALTH_RETENTION_DAYS', { HEALTH_RETENTION_DAYS: '30.5' }],
+    ['CHECKIN_CUTOFF', { CHECKIN_CUTOFF: '25:00' }],
+    ['CHECKIN_CUTOFF', { CHECKIN_CUTOFF: '10' }],
   ])('refuses a malformed %s, naming it (%j)', (name, env) => {
     expect(refusal(env)).toMatch(new RegExp(`\\b${name}\\b`));
   });

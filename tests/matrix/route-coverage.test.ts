@@ -79,6 +79,23 @@ const routeGuards: Record<string, Guard> = {
   'POST /api/v1/medicine-requests/{id}/cancel': { kind: 'scope', provenBy: 'tests/api/supplies.test.ts' },
   'PUT /api/v1/medicine-requests/{id}/photo': { kind: 'scope', provenBy: 'tests/api/supplies.test.ts' },
   'GET /api/v1/medicine-requests/{id}/photo': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/checkins': { kind: 'scope', provenBy: 'tests/api/checkins.test.ts' },
+  'GET /api/v1/households/{id}/checkins': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'GET /api/v1/checkins/missed': { kind: 'scope', provenBy: 'tests/api/checkins.test.ts' },
+  'GET /api/v1/checkins/export.csv': { kind: 'scope', provenBy: 'tests/api/checkins.test.ts' },
+  'GET /api/v1/alerts': { kind: 'scope', provenBy: 'tests/api/checkins.test.ts' },
+  'POST /api/v1/alerts/{id}/acknowledge': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/alerts/{id}/resolve': { kind: 'scope', provenBy: 'tests/api/checkins.test.ts' },
+  'POST /api/v1/help-requests': { kind: 'scope', provenBy: 'tests/api/help-care-testing.test.ts' },
+  'GET /api/v1/help-requests': { kind: 'scope', provenBy: 'tests/api/help-care-testing.test.ts' },
+  'POST /api/v1/help-requests/{id}/acknowledge': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/help-requests/{id}/resolve': { kind: 'scope', provenBy: 'tests/api/help-care-testing.test.ts' },
+  'GET /api/v1/care-roster': { kind: 'scope', provenBy: 'tests/api/help-care-testing.test.ts' },
+  'POST /api/v1/persons/{id}/care-visits': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/testing-rounds': { kind: 'scope', provenBy: 'tests/api/help-care-testing.test.ts' },
+  'GET /api/v1/testing-rounds': { kind: 'scope', provenBy: 'tests/api/help-care-testing.test.ts' },
+  'POST /api/v1/testing-rounds/{id}/buildings/{buildingId}/done': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'GET /api/v1/dashboard': { kind: 'scope', provenBy: 'tests/api/help-care-testing.test.ts' },
 };
 
 let t: TestApp;

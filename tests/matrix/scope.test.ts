@@ -1,6 +1,6 @@
 // Every role against in-scope and out-of-scope objects, through the real routes. Out of scope: 404 with nothing of the object.
 import { and, eq } from 'drizzle-orm';
-import { buildings, households, persons } from '@linli/server/db/schema/index';
+import { alerts, buildings, households, persons } from '@linli/server/db/schema/index';
 import { createTestApp, type TestApp } from '../support/app';
 
 const actors = {
@@ -64,8 +64,11 @@ const routes: { name: string; request: () => { method: 'GET' | 'POST'; url: stri
   { name: 'POST /chats/:id/read', request: () => ({ method: 'POST', url: `/api/v1/chats/${ids.building1}/read`, payload: { seq: 1 } }), expect: buildingMembers },
   { name: 'GET /notices/:id', request: () => ({ method: 'GET', url: `/api/v1/notices/${ids.notice}` }), expect: buildingMembers },
   { name: 'GET /notices/:id/stats', request: () => ({ method: 'GET', url: `/api/v1/notices/${ids.notice}/stats` }), expect: staffOnly(200) },
+const routes: { name: string; request: () => { method: 'GET' | 'POST'; url: string; payload?: object }; expect: Expect }[] = [
   { name: 'GET /households/:id', request: () => ({ method: 'GET', url: `/api/v1/households/${ids.household101}` }), expect: householdAndStaff },
   { name: 'GET /persons/:id/phone', request: () => ({ method: 'GET', url: `/api/v1/persons/${ids.person}/phone` }), expect: householdAndStaff },
+  { name: 'GET /households/:id/checkins', request: () => ({ method: 'GET', url: `/api/v1/households/${ids.household101}/checkins` }), expect: householdAndStaff },
+  { name: 'POST /persons/:id/care-visits', request: () => ({ method: 'POST', url: `/api/v1/persons/${ids.person}/care-visits`, payload: { note: '上门看望' } }), expect: staffOnly(201) },
   { name: 'GET /buildings/:id/households', request: () => ({ method: 'GET', url: `/api/v1/buildings/${ids.building1}/households` }), expect: staffOnly(200) },
   {
     name: 'GET /audit',
@@ -190,5 +193,50 @@ describe('supplies objects', () => {
       const res = await t.call(await tokenOf(actor), request());
       expect(res.statusCode).toBe(expected[actor]);
     });
+// Follow-up objects of 1号楼 1单元 101 (grid 1): each actor meets a fresh one, so an earlier decision never answers 409.
+describe.each([
+  {
+    name: 'POST /alerts/:id/acknowledge',
+    create: async (i: number) => {
+      const [b1] = await t.db.select().from(buildings).where(eq(buildings.id, ids.building1));
+      const [alert] = await t.db
+        .insert(alerts)
+        .values({ communityId: b1!.communityId, gridId: b1!.gridId, buildingId: b1!.id, householdId: ids.household101, personId: ids.person, day: `2026-01-${String(i + 1).padStart(2, '0')}`, reasons: ['fever'], temperatureTenths: 385 })
+        .returning();
+      return `/api/v1/alerts/${alert!.id}/acknowledge`;
+    },
+    expected: staffOnly(200),
+  },
+  {
+    name: 'POST /help-requests/:id/acknowledge',
+    create: async () => {
+      const created = await t.call(await tokenOf('resident of the household'), {
+        method: 'POST', url: '/api/v1/help-requests', payload: { householdId: ids.household101, kind: 'medicine', details: '降压药吃完了' },
+      });
+      expect(created.statusCode).toBe(201);
+      return `/api/v1/help-requests/${created.json().id}/acknowledge`;
+    },
+    expected: staffOnly(200),
+  },
+  {
+    name: 'POST /testing-rounds/:id/buildings/:buildingId/done',
+    create: async () => {
+      const created = await t.call(await tokenOf('admin'), {
+        method: 'POST', url: '/api/v1/testing-rounds', payload: { title: '全员核酸', day: '2026-12-01', slots: [{ buildingId: ids.building1, startTime: '08:00', endTime: '09:00' }] },
+      });
+      expect(created.statusCode).toBe(201);
+      return `/api/v1/testing-rounds/${created.json().id}/buildings/${ids.building1}/done`;
+    },
+    expected: staffOnly(200),
+  },
+])('$name', ({ create, expected }) => {
+  it.each(Object.keys(actors) as ActorName[])('%s', async (actor) => {
+    const url = await create(Object.keys(actors).indexOf(actor));
+    const res = await t.call(await tokenOf(actor), { method: 'POST', url, payload: {} });
+    expect(res.statusCode).toBe(expected[actor]);
+    if (res.statusCode >= 400) {
+      expect(Object.keys(res.json())).toEqual(['error']);
+      expect(res.body).not.toContain(ids.personName);
+    }
   });
 });

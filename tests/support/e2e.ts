@@ -9,11 +9,11 @@ export interface ProductInBrowser {
   readonly browser: Browser;
 }
 
-export function productInBrowser(): ProductInBrowser {
+export function productInBrowser(env: Record<string, string> = {}): ProductInBrowser {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(env);
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {

@@ -24,6 +24,7 @@ export default defineAppConfig({
     'pages/staff/supplies/index',
     'pages/staff/group-buy-edit/index',
     'pages/staff/orders/index',
+    'pages/resident/help/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -24,6 +24,15 @@ import { noticesModule } from './modules/notices';
 import { devSubscribeSender, realSubscribeSender, type WechatSubscribeSender } from './adapters/wechat/subscribe';
 import { realtimePlugin, type RealtimeOptions } from './plugins/realtime';
 import { suppliesModule } from './modules/supplies';
+import { alertsModule } from './modules/alerts';
+import { loggingFollowUpNotifier, type FollowUpNotifier } from './modules/alerts/notifier';
+import { careModule } from './modules/care';
+import { checkinsModule } from './modules/checkins';
+import type { FollowUpOptions } from './modules/checkins/follow-up-options';
+import { dashboardModule } from './modules/dashboard';
+import { helpRequestsModule } from './modules/help-requests';
+import { testingRoundsModule } from './modules/testing-rounds';
+import { scheduleHealthRetention } from './jobs/health-retention';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
 import { answerFrameworkError, errorsPlugin } from './plugins/errors';
@@ -43,6 +52,10 @@ export interface BuildAppOptions {
   /** How often open sockets' group membership is re-read (default 30 s). */
   membershipRefreshMs?: number;
   subscribeSender?: WechatSubscribeSender;
+  /** "Now" for check-in days, cut-offs and follow-up times (tests stand at 23:59 Asia/Shanghai with it). */
+  now?: () => Date;
+  /** Where alert, help-request and testing-round events go; the default logs them. */
+  followUpNotifier?: FollowUpNotifier;
 }
 
 function chooseWechatLogin(config: AppConfig): WechatLogin | null {
@@ -120,7 +133,19 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
         : devSubscribeSender(app.log)),
     });
     await api.register(suppliesModule, { photos: join(config.dataDir, 'uploads', 'medicine') });
+    const followUp: FollowUpOptions = {
+      now: options.now ?? (() => new Date()),
+      checkinCutoff: config.checkinCutoff,
+      notifier: options.followUpNotifier ?? loggingFollowUpNotifier(app.log),
+    };
+    await api.register(checkinsModule, followUp);
+    await api.register(alertsModule, followUp);
+    await api.register(helpRequestsModule, followUp);
+    await api.register(careModule, followUp);
+    await api.register(testingRoundsModule, followUp);
+    await api.register(dashboardModule, followUp);
   }, { prefix: '/api/v1' });
+  scheduleHealthRetention(app, { retentionDays: config.healthRetentionDays, now: options.now ?? (() => new Date()) });
 
   await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });
   return app;

@@ -36,6 +36,13 @@ const EnvSchema = z
     CHAT_SEND_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     WECHAT_NOTICE_TEMPLATE_ID: z.string().min(1).optional(),
     MIGRATIONS_DIR: z.string().min(1).optional(),
+    HEALTH_RETENTION_DAYS: z
+      .string()
+      .regex(/^\d{1,4}$/, { message: 'must be a whole number of days (1–3650)' })
+      .transform(Number)
+      .pipe(z.number().min(1, { message: 'must be a whole number of days (1–3650)' }).max(3650, { message: 'must be a whole number of days (1–3650)' }))
+      .default(30),
+    CHECKIN_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time HH:MM (Asia/Shanghai), e.g. 10:00' }).default('10:00'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -67,6 +74,10 @@ export interface AppConfig {
   wechatNoticeTemplateId: string | null;
   /** DATA_DIR: the embedded database and uploaded photos (under uploads/). */
   dataDir: string;
+  /** Check-ins older than this many days are deleted; alerts keep only their outcome. */
+  healthRetentionDays: number;
+  /** HH:MM in Asia/Shanghai after which a member without today's check-in counts as missed. */
+  checkinCutoff: string;
 }
 
 export class ConfigError extends Error {}
@@ -114,5 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: e.DATA_DIR,
     chat: { sendLimitPerMinute: e.CHAT_SEND_LIMIT_PER_MINUTE },
     wechatNoticeTemplateId: e.WECHAT_NOTICE_TEMPLATE_ID ?? null,
+    healthRetentionDays: e.HEALTH_RETENTION_DAYS,
+    checkinCutoff: e.CHECKIN_CUTOFF,
   };
 }

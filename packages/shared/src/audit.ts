@@ -1,13 +1,22 @@
 import { z } from 'zod';
 
 // What staff looked at that belongs to someone else. Health data joins with the health module.
-export const AuditAction = z.enum(['person.phone.read', 'household.read', 'health.read', 'export.read']);
+export const AuditAction = z.enum([
+  'person.phone.read', 'household.read', 'health.read', 'export.read',
+  'checkins.read', 'checkins.missed.read', 'checkins.export', 'alerts.read', 'care_roster.read', 'help_requests.read',
+]);
 export type AuditAction = z.infer<typeof AuditAction>;
 export const auditActionLabels: Record<AuditAction, string> = {
   'person.phone.read': '查看电话',
   'household.read': '查看住户',
   'health.read': '查看健康数据',
   'export.read': '导出数据',
+  'checkins.read': '查看住户打卡',
+  'checkins.missed.read': '查看未打卡名单',
+  'checkins.export': '导出打卡日报',
+  'alerts.read': '查看健康预警',
+  'care_roster.read': '查看关怀名单',
+  'help_requests.read': '查看求助',
 };
 
 /** 查看电话 · 1号楼 1单元 101 郭丽华: what an entry was about, from what was recorded with it. */

@@ -12,3 +12,8 @@ export * from './health-check';
 export * from './chat';
 export * from './notices';
 export * from './supplies';
+export * from './checkins';
+export * from './help-requests';
+export * from './care';
+export * from './testing-rounds';
+export * from './dashboard';

@@ -25,6 +25,7 @@ export const pagePaths = {
   supplies: '/pages/staff/supplies/index',
   groupBuyEdit: '/pages/staff/group-buy-edit/index',
   buildingOrders: '/pages/staff/orders/index',
+  help: '/pages/resident/help/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';

@@ -35,6 +35,7 @@ export type Action =
   | 'audit.read' // the audit log (admins)
   | 'supplies.manage' // catalog and group buys of a community (its admins and grid workers)
   | 'household.serve'; // handle a household's orders and medicine requests: pack, cancel, accept (its staff)
+  | 'health.follow_up'; // health data, alerts, help requests, care roster, testing rounds of a grid (its staff)
 
 // The level of object each action is about; a scope without that level is refused (fail closed).
 const requiredLevel: Record<Action, keyof Scope> = {
@@ -49,6 +50,7 @@ const requiredLevel: Record<Action, keyof Scope> = {
   'audit.read': 'communityId',
   'supplies.manage': 'communityId',
   'household.serve': 'householdId',
+  'health.follow_up': 'gridId',
 };
 
 const staffActions: ReadonlySet<Action> = new Set([
@@ -59,6 +61,7 @@ const staffActions: ReadonlySet<Action> = new Set([
   'binding.decide',
   'grid.manage',
   'household.serve',
+  'health.follow_up',
 ]);
 const householdActions: ReadonlySet<Action> = new Set(['household.read', 'household.act', 'person.phone.reveal']);
 

@@ -5,6 +5,7 @@ import type { CareTag, PersonRelation } from '@linli/shared';
 import { selectRows, type Database } from './client';
 import { seedDemoChats } from './seed-demo-chats';
 import { seedDemoSupplies } from './seed-supplies';
+import { seedDemoHealth } from './seed-demo-health';
 import {
   buildings, communities, grids, householdBindings, households, persons, roleAssignments, users,
 } from './schema';
@@ -154,6 +155,7 @@ export async function seedDemoCommunity(db: Database): Promise<{ communityId: st
     );
     await seedDemoChats(tx, communityId, { gridWorker1: demoPhones.gridWorker1, resident: demoResidentPhone });
     await seedDemoSupplies(tx, communityId);
+    await seedDemoHealth(tx, communityId);
     return { communityId };
   });
 }

@@ -2,3 +2,4 @@ export * from './community';
 export * from './identity';
 export * from './chats';
 export * from './supplies';
+export * from './checkins';

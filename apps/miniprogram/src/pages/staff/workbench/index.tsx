@@ -1,4 +1,4 @@
-// 工作台: binding requests waiting for this grid worker, and (later) today's dashboard.
+// 工作台: today's check-ins, alerts, missed households, 求助, binding requests, 核酸 rounds and the care roster.
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
@@ -8,6 +8,7 @@ import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import { approveBinding, listBindings, rejectBinding } from '../../../services/community';
+import { AlertsSection, CareSection, DashboardSection, HelpSection, MissedSection, TestingSection } from './health-sections';
 import './index.scss';
 
 interface BindingCardProps {
@@ -77,6 +78,8 @@ function BindingCard({ binding, disabled, onDecide }: BindingCardProps) {
 export default function WorkbenchPage() {
   const pending = useRemote(() => listBindings('pending'), []);
   const [deciding, setDeciding] = useState<string | null>(null);
+  const [followUpVersion, setFollowUpVersion] = useState(0);
+  const followUpChanged = () => setFollowUpVersion((v) => v + 1);
 
   async function decide(binding: Binding, decision: { approve: true } | { approve: false; reason: string }) {
     setDeciding(binding.id);
@@ -93,10 +96,10 @@ export default function WorkbenchPage() {
 
   return (
     <PageShell title="工作台" tab="workbench">
-      <View className="card">
-        <Text className="card__title">今日概况</Text>
-        <Text className="text-secondary">打卡完成率、异常告警、订单与配送概况即将上线。</Text>
-      </View>
+      <DashboardSection version={followUpVersion} />
+      <AlertsSection onChanged={followUpChanged} />
+      <MissedSection />
+      <HelpSection onChanged={followUpChanged} />
 
       <Text className="section-title">待审核的住户绑定</Text>
       <AsyncState
@@ -107,6 +110,8 @@ export default function WorkbenchPage() {
       >
         {(d) => d.items.map((b) => <BindingCard key={b.id} binding={b} disabled={deciding !== null && deciding !== b.id} onDecide={decide} />)}
       </AsyncState>
+      <TestingSection />
+      <CareSection />
     </PageShell>
   );
 }

@@ -1,0 +1,176 @@
+// POST /checkins (a household's members for today), GET /households/:id/checkins, GET /checkins/missed, GET /checkins/export.csv.
+import {
+  antigenLabels, checkinDayOf, checkinExportHeader, DayQuery, ErrorBody, ExportQuery, formatShanghaiDateTime, householdLabel, HouseholdCheckinBody,
+  HouseholdCheckinResult, HouseholdCheckinStatus, IdParams, isPastCutoff, maskPhone, MissedCheckins, quarantineLabels, StaffDayQuery,
+  symptomLabels, type AntigenResult, type MissedCheckins as MissedCheckinsType, type QuarantineStatus, type Symptom,
+} from '@linli/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { can } from '../../authorization/policy';
+import { scopeOfBuilding } from '../../authorization/scopes';
+import { notFound } from '../../errors';
+import { recordAudit } from '../audit/service';
+import { householdWithScope } from '../community/queries';
+import type { FollowUpOptions } from './follow-up-options';
+import { contactsOfHouseholds, dayReport, householdDay, personsWithoutCheckin } from './queries';
+import { submitHouseholdCheckin, toCheckin } from './service';
+import { auditCommunityOf, requireStaff } from './staff-scope';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+// Without the byte-order mark Excel on Chinese Windows reads UTF-8 as GBK and shows mojibake.
+const utf8Bom = '\uFEFF';
+
+/** A CSV field, quoted when needed; a leading = + - @ is defused so Excel never runs it as a formula. */
+function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+const csvRow = (fields: readonly string[]) => `${fields.map(csvField).join(',')}\r\n`;
+
+export const checkinsModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app, options) => {
+  app.addHook('onRequest', app.authenticate);
+
+  app.post('/checkins', {
+    schema: {
+      tags: ['checkins'],
+      summary: "Check in members of one household for today (Asia/Shanghai); one row per person and day, re-sending edits it",
+      description: 'Every entry must be a member of one household the caller is bound to. ≥ 37.3 °C, a positive antigen or 呼吸困难 opens an alert for the grid.',
+      body: HouseholdCheckinBody,
+      response: { 200: HouseholdCheckinResult, ...errors },
+    },
+  }, async (request) => {
+    const { events, ...result } = await submitHouseholdCheckin(app.db, request.actor, request.body, options.now());
+    for (const event of events) options.notifier.notify(event);
+    return result;
+  });
+
+  app.get('/households/:id/checkins', {
+    schema: {
+      tags: ['checkins'],
+      summary: "A household's members with their check-in of a day (default today); staff reads are audit-logged",
+      params: IdParams,
+      querystring: DayQuery,
+      response: { 200: HouseholdCheckinStatus, ...errors },
+    },
+  }, async (request) => {
+    const household = await householdWithScope(app.db, request.params.id);
+    if (!household || !can(request.actor, 'household.read', { ...household, householdId: household.id })) throw notFound('住户');
+    const day = request.query.date ?? checkinDayOf(options.now());
+    const rows = await householdDay(app.db, household.id, day);
+    if (!request.actor.households.some((h) => h.householdId === household.id)) {
+      await recordAudit(app.db, {
+        actorId: request.actor.userId,
+        communityId: household.communityId,
+        action: 'checkins.read',
+        subjectType: 'household',
+        subjectId: household.id,
+        details: { householdId: household.id, household: householdLabel(household), day },
+      });
+    }
+    return {
+      day,
+      householdId: household.id,
+      complete: rows.length > 0 && rows.every((r) => r.checkin !== null),
+      members: rows.map(({ person, checkin }) => ({
+        personId: person.id,
+        name: person.name,
+        relation: person.relation,
+        careTags: person.careTags,
+        checkin: checkin ? toCheckin(checkin) : null,
+      })),
+    };
+  });
+
+  app.get('/checkins/missed', {
+    schema: {
+      tags: ['checkins'],
+      summary: "Staff: per building, households with members not checked in after the cut-off (phones masked; call via GET /persons/:id/phone)",
+      querystring: StaffDayQuery,
+      response: { 200: MissedCheckins, ...errors },
+    },
+  }, async (request): Promise<MissedCheckinsType> => {
+    const scopes = requireStaff(request.actor);
+    const { buildingId } = request.query;
+    if (buildingId) {
+      const scope = await scopeOfBuilding(app.db, buildingId);
+      if (!scope || !can(request.actor, 'health.follow_up', scope)) throw notFound('楼栋');
+    }
+    const now = options.now();
+    const day = request.query.date ?? checkinDayOf(now);
+    const pastCutoff = isPastCutoff(day, options.checkinCutoff, now);
+    const result: MissedCheckinsType = { day, cutoff: options.checkinCutoff, pastCutoff, buildings: [] };
+    if (!pastCutoff) return result;
+    const missing = await personsWithoutCheckin(app.db, scopes, day, buildingId);
+    const contacts = await contactsOfHouseholds(app.db, [...new Set(missing.map((m) => m.householdId))]);
+    for (const m of missing) {
+      let building = result.buildings.at(-1);
+      if (building?.buildingId !== m.buildingId) {
+        building = { buildingId: m.buildingId, buildingName: m.buildingName, households: [] };
+        result.buildings.push(building);
+      }
+      let household = building.households.at(-1);
+      if (household?.householdId !== m.householdId) {
+        const contact = contacts.get(m.householdId);
+        household = {
+          householdId: m.householdId,
+          unit: m.unit,
+          room: m.room,
+          missing: [],
+          contact: contact ? { personId: contact.personId, name: contact.name, phoneMasked: maskPhone(contact.phone)! } : null,
+        };
+        building.households.push(household);
+      }
+      household.missing.push({ personId: m.personId, name: m.name });
+    }
+    await recordAudit(app.db, {
+      actorId: request.actor.userId,
+      communityId: auditCommunityOf(scopes),
+      action: 'checkins.missed.read',
+      subjectType: buildingId ? 'building' : 'grids',
+      subjectId: buildingId ?? 'all',
+      details: { day, households: result.buildings.reduce((n, b) => n + b.households.length, 0) },
+    });
+    return result;
+  });
+
+  app.get('/checkins/export.csv', {
+    schema: {
+      tags: ['checkins'],
+      summary: "Staff: the day's check-in report of their grids as CSV (UTF-8 with BOM, opens in Excel); audit-logged",
+      querystring: ExportQuery,
+      produces: ['text/csv'],
+      response: { 200: z.string().describe('CSV text (text/csv; charset=utf-8), starting with a byte-order mark'), ...errors },
+    },
+  }, async (request, reply) => {
+    const scopes = requireStaff(request.actor);
+    const day = request.query.date ?? checkinDayOf(options.now());
+    const rows = await dayReport(app.db, scopes, day);
+    await recordAudit(app.db, {
+      actorId: request.actor.userId,
+      communityId: auditCommunityOf(scopes),
+      action: 'checkins.export',
+      subjectType: 'grids',
+      subjectId: 'all',
+      details: { day, rows: rows.length },
+    });
+    let csv = utf8Bom + csvRow(checkinExportHeader);
+    for (const r of rows) {
+      const c = r.checkin;
+      csv += csvRow([
+        r.buildingName,
+        r.unit,
+        r.room,
+        r.name,
+        c ? (c.temperatureTenths / 10).toFixed(1) : '未打卡',
+        c ? (c.symptoms as Symptom[]).map((s) => symptomLabels[s]).join('、') : '',
+        c ? antigenLabels[c.antigen as AntigenResult] : '',
+        c ? quarantineLabels[c.quarantine as QuarantineStatus] : '',
+        c ? formatShanghaiDateTime(c.updatedAt) : '',
+      ]);
+    }
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="checkins-${day}.csv"; filename*=UTF-8''${encodeURIComponent(`打卡日报-${day}.csv`)}`)
+      .send(csv);
+  });
+};

@@ -1,0 +1,166 @@
+// bench/checkin-burst: 5,000 households each submit a whole-household check-in (3 members) over HTTP as fast as the
+// server takes them, beside the ceiling measured in the same run: bare single-row INSERTs through a minimal Fastify
+// route on the same database, driven by the same clients. Target: ≥ 80% of the ceiling's rate with p99 < 50 ms.
+import { randomBytes } from 'node:crypto';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { buildApp } from '@linli/server/app';
+import { loadConfig } from '@linli/server/config';
+import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
+import { findMigrationsFolder } from '@linli/server/db/migrations';
+import { seedDemoCommunity } from '@linli/server/db/seed-demo';
+import type { BenchResult } from '../lib/result';
+
+const householdCount = 5000;
+const membersPerHousehold = 3;
+const concurrency = 32;
+const poolSize = 20; // the app's pool size, given to the ceiling's pool too
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Burst {
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** `concurrency` clients with keep-alive each POST their share of bodies; every answer must be 200. */
+async function burst(url: string, requests: { body: string; token?: string }[]): Promise<Burst> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < requests.length) {
+      const r = requests[next++]!;
+      const t0 = performance.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) },
+        body: r.body,
+      });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`${url} → ${res.status} ${text.slice(0, 300)}`);
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { seconds, perSecond: requests.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+export async function runCheckinBurstBench(): Promise<BenchResult[]> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('bench/checkin-burst measures PostgreSQL: set DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm bench');
+  const scratch = `linli_bench_checkin_${randomBytes(4).toString('hex')}`;
+  const scratchUrl = withDatabase(url, scratch);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${scratch}"`);
+  console.log(`checkin-burst: scratch database ${scratch}`);
+
+  let handle: DatabaseHandle | undefined;
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let closing = false;
+  const ceilingPool = new pg.Pool({ connectionString: scratchUrl, max: poolSize });
+  const ceilingApp = Fastify({ logger: false });
+  try {
+    handle = await openDatabase({ kind: 'postgres', url: scratchUrl }, { error: (obj, msg) => closing || console.error(msg, obj) });
+    await handle.migrate(findMigrationsFolder());
+    await seedDemoCommunity(handle.db);
+
+    // 5,000 bound households of 3 members, created directly in SQL (the demo has 144), in units 7+ of the six buildings.
+    const setup = new pg.Client({ connectionString: scratchUrl });
+    await setup.connect();
+    await setup.query(`
+      WITH b AS (SELECT id, community_id, row_number() OVER (ORDER BY sort_order) - 1 AS n FROM buildings),
+      h AS (
+        INSERT INTO households (building_id, unit, room)
+        SELECT b.id, (7 + (g / 6) % 20)::text, (g / 120 + 1)::text FROM generate_series(0, ${householdCount - 1}) g JOIN b ON b.n = g % 6
+        RETURNING id
+      ),
+      numbered AS (SELECT id, row_number() OVER () AS k FROM h),
+      p AS (
+        INSERT INTO persons (household_id, name, phone)
+        SELECT numbered.id, '成员' || m, CASE WHEN m = 1 THEN '137' || lpad(numbered.k::text, 8, '0') END
+        FROM numbered, generate_series(1, ${membersPerHousehold}) m RETURNING household_id
+      ),
+      u AS (INSERT INTO users (phone, display_name) SELECT '137' || lpad(k::text, 8, '0'), '住户' || k FROM numbered RETURNING id, phone)
+      INSERT INTO household_bindings (user_id, household_id, status)
+      SELECT u.id, numbered.id, 'approved' FROM numbered JOIN u ON u.phone = '137' || lpad(numbered.k::text, 8, '0')`);
+    await setup.query(`INSERT INTO role_assignments (user_id, role, community_id)
+      SELECT u.id, 'resident', (SELECT id FROM communities LIMIT 1) FROM users u WHERE u.phone LIKE '137%'`);
+    const households = (await setup.query<{ user_id: string; persons: string[] }>(`
+      SELECT hb.user_id, array_agg(p.id ORDER BY p.name) AS persons
+      FROM household_bindings hb JOIN users u ON u.id = hb.user_id AND u.phone LIKE '137%'
+      JOIN persons p ON p.household_id = hb.household_id GROUP BY hb.user_id`)).rows;
+    await setup.query('CREATE TABLE bench_bare_inserts (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), person_id uuid NOT NULL, day date NOT NULL, temperature_tenths smallint NOT NULL)');
+    await setup.end();
+    if (households.length !== householdCount) throw new Error(`bench setup: ${households.length} households, expected ${householdCount}`);
+    console.log(`checkin-burst: ${households.length} households of ${membersPerHousehold} members ready`);
+
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: scratchUrl, SEED_DEMO: 'off', LOG_LEVEL: 'silent', PORT: '0' });
+    app = await buildApp(config, { database: handle, logger: false });
+    const oursUrl = `${await app.listen({ port: 0, host: '127.0.0.1' })}/api/v1/checkins`;
+    const submissions = households.map((h) => ({
+      token: app!.signAccessToken(h.user_id),
+      body: JSON.stringify({
+        entries: h.persons.map((personId, i) => ({ personId, temperatureC: i === 0 && Math.random() < 0.01 ? 38.2 : 36.5, symptoms: [], antigen: 'negative', quarantine: 'none' })),
+      }),
+    }));
+
+    ceilingApp.post('/bare', async (request) => {
+      const { personId, temperatureTenths } = request.body as { personId: string; temperatureTenths: number };
+      await ceilingPool.query('INSERT INTO bench_bare_inserts (person_id, day, temperature_tenths) VALUES ($1, current_date, $2)', [personId, temperatureTenths]);
+      return { ok: true };
+    });
+    const ceilingUrl = `${await ceilingApp.listen({ port: 0, host: '127.0.0.1' })}/bare`;
+    const bareRequests = households.map((h) => ({ body: JSON.stringify({ personId: h.persons[0], temperatureTenths: 365 }) }));
+
+    // Warm both (JIT, connections), then measure the ceiling, ours, and the ceiling again; the better ceiling counts.
+    await burst(ceilingUrl, bareRequests.slice(0, 500));
+    await burst(oursUrl, submissions.slice(0, 0));
+    const countCheckins = async () => Number((await ceilingPool.query<{ n: number }>('SELECT count(*)::int AS n FROM checkins')).rows[0]!.n);
+    const before = await countCheckins();
+    const ceilingA = await burst(ceilingUrl, bareRequests);
+    const ours = await burst(oursUrl, submissions);
+    const ceilingB = await burst(ceilingUrl, bareRequests);
+    const ceiling = ceilingA.perSecond >= ceilingB.perSecond ? ceilingA : ceilingB;
+    const rows = (await countCheckins()) - before;
+    if (rows !== householdCount * membersPerHousehold) throw new Error(`ours wrote ${rows} check-ins, expected ${householdCount * membersPerHousehold}`);
+    for (const [name, b] of [['ceiling 1', ceilingA], ['ours', ours], ['ceiling 2', ceilingB]] as const) {
+      console.log(`checkin-burst: ${name}: ${b.seconds.toFixed(2)} s, ${b.perSecond.toFixed(0)}/s, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms`);
+    }
+    const ratio = ours.perSecond / ceiling.perSecond;
+    const met = ratio >= 0.8 && ours.p99 < 50 ? 'met' : 'MISSED';
+    return [
+      {
+        figure: `checkin-burst ${householdCount} household submissions (${membersPerHousehold} members each), ${concurrency} clients`,
+        ours: ours.perSecond,
+        ceiling: ceiling.perSecond,
+        unit: 'req/s',
+        ratio,
+        note: `target ≥ 0.80 of the ceiling with p99 < 50 ms: ${met}; ours ${ours.seconds.toFixed(2)} s, p50 ${ours.p50.toFixed(1)} ms, p99 ${ours.p99.toFixed(1)} ms; `
+          + `ceiling: bare single-row INSERT per request through a minimal Fastify route (no auth, no validation), p50 ${ceiling.p50.toFixed(1)} ms, p99 ${ceiling.p99.toFixed(1)} ms`,
+      },
+      { figure: 'checkin-burst p99 latency', ours: ours.p99, ceiling: ceiling.p99, unit: 'ms', ratio: ceiling.p99 / ours.p99 },
+    ];
+  } finally {
+    closing = true;
+    await ceilingApp.close();
+    await ceilingPool.end();
+    if (app) await app.close();
+    if (handle) await handle.close();
+    await admin.query(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
+    await admin.end();
+    console.log(`checkin-burst: dropped ${scratch}`);
+  }
+}
