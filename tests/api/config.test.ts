@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       database: { kind: 'pglite', dataDir: '.data' },
       redisUrl: null,
       jwtSecret: expect.any(String),
+      passTokenSecret: null,
       devLogin: true,
       seedDemo: 'if-empty-embedded',
       logLevel: 'info',
@@ -85,6 +86,7 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_WINDOW_MS', { RATE_LIMIT_WINDOW_MS: '10' }],
     ['WECHAT_API_BASE', { WECHAT_API_BASE: 'not a url' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['PASS_TOKEN_SECRET', { PASS_TOKEN_SECRET: 'short' }],
   ])('refuses a malformed %s, naming it (%j)', (name, env) => {
     expect(refusal(env)).toMatch(new RegExp(`\\b${name}\\b`));
   });

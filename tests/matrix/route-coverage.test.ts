@@ -35,6 +35,23 @@ const routeGuards: Record<string, Guard> = {
   'POST /api/v1/household-bindings/{id}/reject': { kind: 'scope', provenBy: 'tests/api/community.test.ts' },
   'POST /api/v1/households/import': { kind: 'scope', provenBy: 'tests/api/household-import.test.ts' },
   'GET /api/v1/households/import/template.csv': { kind: 'scope', provenBy: 'tests/api/household-import.test.ts' },
+  'GET /api/v1/pass-policy': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
+  'PUT /api/v1/pass-policy': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
+  'GET /api/v1/passes': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
+  'POST /api/v1/passes': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
+  'GET /api/v1/passes/mine': { kind: 'own account', why: "the caller's own households (approved bindings) only" },
+  'GET /api/v1/passes/{id}/token': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/passes/{id}/revoke': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
+  'POST /api/v1/buildings/{id}/passes': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/gate/scans': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
+  'GET /api/v1/pass-trips': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
+  'GET /api/v1/pass-trips/today': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
+  'GET /api/v1/reserve-items': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
+  'POST /api/v1/reserve-items': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
+  'GET /api/v1/reserve-items/{id}/entries': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
+  'POST /api/v1/reserve-items/{id}/entries': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
+  'POST /api/v1/reserve-items/{id}/distributions': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
+  'GET /api/v1/reserve-ledger.csv': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
 };
 
 let t: TestApp;

@@ -16,6 +16,9 @@ import { communityModule } from './modules/community';
 import { gridsModule } from './modules/grids';
 import { healthModule } from './modules/health';
 import { householdImportModule } from './modules/household-import';
+import { passesModule } from './modules/passes';
+import { passTokenKey } from './modules/passes/token';
+import { reservesModule } from './modules/reserves';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
 import { answerFrameworkError, errorsPlugin } from './plugins/errors';
@@ -93,6 +96,8 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     await api.register(bindingsModule);
     await api.register(householdImportModule);
     await api.register(auditModule);
+    await api.register(passesModule, { tokenKey: passTokenKey(config.passTokenSecret ?? config.jwtSecret, !config.passTokenSecret) });
+    await api.register(reservesModule);
   }, { prefix: '/api/v1' });
 
   await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });

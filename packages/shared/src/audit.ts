@@ -1,13 +1,21 @@
 import { z } from 'zod';
 
 // What staff looked at that belongs to someone else. Health data joins with the health module.
-export const AuditAction = z.enum(['person.phone.read', 'household.read', 'health.read', 'export.read']);
+export const AuditAction = z.enum([
+  'person.phone.read', 'household.read', 'health.read', 'export.read',
+  'pass.issue', 'pass.revoke', 'pass.scan', 'pass.scan.refused', 'reserve.issue',
+]);
 export type AuditAction = z.infer<typeof AuditAction>;
 export const auditActionLabels: Record<AuditAction, string> = {
   'person.phone.read': '查看电话',
   'household.read': '查看住户',
   'health.read': '查看健康数据',
   'export.read': '导出数据',
+  'pass.issue': '发放出入证',
+  'pass.revoke': '作废出入证',
+  'pass.scan': '门岗扫码',
+  'pass.scan.refused': '门岗拒绝',
+  'reserve.issue': '发放物资',
 };
 
 /** 查看电话 · 1号楼 1单元 101 郭丽华: what an entry was about, from what was recorded with it. */

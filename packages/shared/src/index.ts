@@ -9,3 +9,5 @@ export * from './household-import';
 export * from './audit';
 export * from './format';
 export * from './health-check';
+export * from './passes';
+export * from './reserves';

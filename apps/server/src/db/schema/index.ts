@@ -1,2 +1,4 @@
 export * from './community';
 export * from './identity';
+export * from './passes';
+export * from './reserves';
