@@ -57,7 +57,9 @@ beforeAll(async () => {
   t = await createTestApp({ env: { PASS_TOKEN_SECRET: passSecret } });
   household101 = await householdOf('1号楼', '1', '101');
   household102 = await householdOf('1号楼', '1', '102');
-  [{ id: building1, communityId }] = (await t.db.select().from(buildings).where(eq(buildings.name, '1号楼'))) as [{ id: string; communityId: string }];
+  const [b1] = await t.db.select().from(buildings).where(eq(buildings.name, '1号楼'));
+  building1 = b1!.id;
+  communityId = b1!.communityId;
 });
 afterAll(async () => t?.close());
 
@@ -189,7 +191,7 @@ describe('the QR token', () => {
 describe('gate scans', () => {
   let passId: string;
   beforeAll(async () => {
-    [{ id: passId }] = (await t.db.select().from(passes).where(and(eq(passes.householdId, household101), eq(passes.status, 'active')))) as [{ id: string }];
+    passId = (await t.db.select().from(passes).where(and(eq(passes.householdId, household101), eq(passes.status, 'active'))))[0]!.id;
   });
 
   it('records an exit with only the room, refuses the same token again, and records the return', async () => {
@@ -244,7 +246,7 @@ describe('gate scans', () => {
     const now = Math.floor(Date.now() / 1000);
     const genuine = signPassToken(key, { passId: (await t.db.select().from(passes).where(eq(passes.householdId, household102)))[0]!.id, issuedAt: now }).token;
     const raw = Buffer.from(genuine.slice(4), 'base64url');
-    raw[3] ^= 0xff;
+    raw[3] = raw[3]! ^ 0xff;
     const cases: [string, string, number, string][] = [
       ['signed with another key', signPassToken(passTokenKey('some-other-secret-0123456789abcdefghij', false), { passId, issuedAt: now }).token, 400, 'PASS_TOKEN_INVALID'],
       ['signed with the JWT-derived key while PASS_TOKEN_SECRET is set', signPassToken(passTokenKey('linli-development-secret-not-for-production-use', true), { passId, issuedAt: now }).token, 400, 'PASS_TOKEN_INVALID'],

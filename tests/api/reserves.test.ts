@@ -45,7 +45,7 @@ beforeAll(async () => {
   const [b4] = await t.db.select().from(buildings).where(eq(buildings.name, '4号楼'));
   building1 = b1!.id;
   building4 = b4!.id;
-  [{ id: household101 }] = (await t.db.select().from(households).where(and(eq(households.buildingId, building1), eq(households.unit, '1'), eq(households.room, '101')))) as [{ id: string }];
+  household101 = (await t.db.select().from(households).where(and(eq(households.buildingId, building1), eq(households.unit, '1'), eq(households.room, '101'))))[0]!.id;
 });
 afterAll(async () => t?.close());
 
@@ -69,7 +69,7 @@ describe('reserve items', () => {
 describe('the ledger', () => {
   let masks: string;
   beforeAll(async () => {
-    [{ id: masks }] = (await t.db.select().from(reserveItems).where(eq(reserveItems.name, '口罩'))) as [{ id: string }];
+    masks = (await t.db.select().from(reserveItems).where(eq(reserveItems.name, '口罩')))[0]!.id;
   });
 
   it('every change is an entry with who and why, and stock is their sum', async () => {

@@ -32,7 +32,7 @@ async function trips() {
 beforeAll(async () => {
   t = await createTestApp();
   const [b] = await t.db.select().from(buildings).where(eq(buildings.name, '2号楼'));
-  [{ id: householdId }] = (await t.db.select().from(households).where(and(eq(households.buildingId, b!.id), eq(households.unit, '1'), eq(households.room, '101')))) as [{ id: string }];
+  householdId = (await t.db.select().from(households).where(and(eq(households.buildingId, b!.id), eq(households.unit, '1'), eq(households.room, '101'))))[0]!.id;
   const admin = (await t.login('13900000000')).token;
   expect((await t.call(admin, { method: 'PUT', url: '/api/v1/pass-policy', payload: { exitsPerWindow: 3, windowDays: 2, maxOutMinutes: 120 } })).statusCode).toBe(200);
   const issued = await t.call(admin, { method: 'POST', url: '/api/v1/passes', payload: { householdId } });
