@@ -5,6 +5,7 @@ import { selectRows } from '@linli/server/db/client';
 import { auditLog, buildings, communities, households, passes, passTrips, roleAssignments, users } from '@linli/server/db/schema/index';
 import { passTokenKey, signPassToken } from '@linli/server/modules/passes/token';
 import { createTestApp, type TestApp } from '../support/app';
+import { clearPassesAndReserves } from '../support/passes';
 
 const passSecret = 'pass-token-secret-for-tests-0123456789abcdef';
 const key = passTokenKey(passSecret, false);
@@ -55,6 +56,7 @@ async function tripCount(householdId: string) {
 
 beforeAll(async () => {
   t = await createTestApp({ env: { PASS_TOKEN_SECRET: passSecret } });
+  await clearPassesAndReserves(t.db);
   household101 = await householdOf('1号楼', '1', '101');
   household102 = await householdOf('1号楼', '1', '102');
   const [b1] = await t.db.select().from(buildings).where(eq(buildings.name, '1号楼'));

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { selectRows } from '@linli/server/db/client';
 import { auditLog, buildings, households, reserveItems, reserveLedger, users } from '@linli/server/db/schema/index';
 import { createTestApp, type TestApp } from '../support/app';
+import { clearPassesAndReserves } from '../support/passes';
 
 const phones = {
   resident: '13801110100',
@@ -41,6 +42,7 @@ async function stockOf(itemId: string) {
 
 beforeAll(async () => {
   t = await createTestApp();
+  await clearPassesAndReserves(t.db);
   const [b1] = await t.db.select().from(buildings).where(eq(buildings.name, '1号楼'));
   const [b4] = await t.db.select().from(buildings).where(eq(buildings.name, '4号楼'));
   building1 = b1!.id;

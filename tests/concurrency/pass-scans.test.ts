@@ -4,6 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { selectRows } from '@linli/server/db/client';
 import { buildings, households } from '@linli/server/db/schema/index';
 import { createTestApp, type TestApp } from '../support/app';
+import { clearPassesAndReserves } from '../support/passes';
 
 let t: TestApp;
 let passId: string;
@@ -31,6 +32,7 @@ async function trips() {
 
 beforeAll(async () => {
   t = await createTestApp();
+  await clearPassesAndReserves(t.db);
   const [b] = await t.db.select().from(buildings).where(eq(buildings.name, '2号楼'));
   householdId = (await t.db.select().from(households).where(and(eq(households.buildingId, b!.id), eq(households.unit, '1'), eq(households.room, '101'))))[0]!.id;
   const admin = (await t.login('13900000000')).token;

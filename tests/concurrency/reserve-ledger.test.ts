@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { selectRows } from '@linli/server/db/client';
 import { buildings, households, reserveItems } from '@linli/server/db/schema/index';
 import { createTestApp, type TestApp } from '../support/app';
+import { clearPassesAndReserves } from '../support/passes';
 
 let t: TestApp;
 let householdIds: string[];
@@ -13,6 +14,7 @@ const staff = ['13900000000', '13900000001'];
 
 beforeAll(async () => {
   t = await createTestApp();
+  await clearPassesAndReserves(t.db);
   const [b1] = await t.db.select().from(buildings).where(eq(buildings.name, '1号楼'));
   const [b2] = await t.db.select().from(buildings).where(eq(buildings.name, '2号楼'));
   building1 = b1!.id;

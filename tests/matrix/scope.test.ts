@@ -112,7 +112,7 @@ describe('entry passes and reserves', () => {
   beforeAll(async () => {
     const admin = await tokenOf('admin');
     objects.pass = (await t.call(admin, { method: 'POST', url: '/api/v1/passes', payload: { householdId: ids.household101 } })).json().id;
-    objects.item = (await t.call(admin, { method: 'POST', url: '/api/v1/reserve-items', payload: { name: '体温计', unit: '支', lowStockThreshold: 5 } })).json().id;
+    objects.item = (await t.call(admin, { method: 'POST', url: '/api/v1/reserve-items', payload: { name: '测温枪', unit: '把', lowStockThreshold: 5 } })).json().id;
   });
 
   const passRoutes: { name: string; request: () => { method: 'GET' | 'POST'; url: string }; expect: Expect }[] = [

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { CareTag, PersonRelation } from '@linli/shared';
 import { selectRows, type Database } from './client';
+import { seedDemoPassesAndReserves } from './seed-passes-reserves';
 import {
   buildings, communities, grids, householdBindings, households, persons, roleAssignments, users,
 } from './schema';
@@ -150,6 +151,7 @@ export async function seedDemoCommunity(db: Database): Promise<{ communityId: st
         decidedAt,
       })),
     );
+    await seedDemoPassesAndReserves(tx, communityId);
     return { communityId };
   });
 }
