@@ -17,6 +17,11 @@ export default defineAppConfig({
     'pages/staff/audit/index',
     'pages/staff/import/index',
     'pages/staff/grids/index',
+    'pages/resident/pass/index',
+    'pages/volunteer/gate/index',
+    'pages/staff/passes/index',
+    'pages/staff/reserves/index',
+    'pages/staff/reserve-item/index',
   ],
   window: {
     backgroundTextStyle: 'light',

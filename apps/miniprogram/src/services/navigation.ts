@@ -18,6 +18,11 @@ export const pagePaths = {
   audit: '/pages/staff/audit/index',
   import: '/pages/staff/import/index',
   grids: '/pages/staff/grids/index',
+  pass: '/pages/resident/pass/index',
+  gate: '/pages/volunteer/gate/index',
+  staffPasses: '/pages/staff/passes/index',
+  reserves: '/pages/staff/reserves/index',
+  reserveItem: '/pages/staff/reserve-item/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';
