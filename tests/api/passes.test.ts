@@ -292,6 +292,20 @@ describe('gate scans', () => {
     expect(await tripCount(household102)).toBe(0);
   });
 
+  it('a volunteer may not scan their own household\'s pass', async () => {
+    const [volunteer] = await t.db.select().from(users).where(eq(users.phone, phones.volunteer));
+    const household301 = await householdOf('1号楼', '1', '301');
+    await t.db.execute(sql`INSERT INTO household_bindings (user_id, household_id, status) VALUES (${volunteer!.id}, ${household301}, 'approved')`);
+    const [pass] = await t.db.select().from(passes).where(and(eq(passes.householdId, household301), eq(passes.status, 'active')));
+    const own = await scan(signPassToken(key, { passId: pass!.id, issuedAt: Math.floor(Date.now() / 1000) }).token, 'out');
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.code).toBe('SELF_SCAN');
+    expect(await tripCount(household301)).toBe(0);
+    const byAnother = await scan(signPassToken(key, { passId: pass!.id, issuedAt: Math.floor(Date.now() / 1000) }).token, 'out', phones.gridWorker1);
+    expect(byAnother.statusCode).toBe(201);
+    expect((await scan(signPassToken(key, { passId: pass!.id, issuedAt: Math.floor(Date.now() / 1000) }).token, 'in', phones.gridWorker1)).statusCode).toBe(201);
+  });
+
   it('a medical exception is not held to the quota', async () => {
     const [medical] = await t.db.select().from(passes).where(and(eq(passes.householdId, household102), eq(passes.status, 'active')));
     const token102 = async () => tokenFor(medical!.id, phones.neighbour);
@@ -320,7 +334,7 @@ describe('gate scans', () => {
     const today = await t.call(await as(phones.gridWorker1), { url: '/api/v1/pass-trips/today' });
     expect(today.statusCode).toBe(200);
     const b1 = today.json().items.find((b: { buildingName: string }) => b.buildingName === '1号楼');
-    expect(b1).toMatchObject({ exits: 6, out: 1, overdue: 1 });
+    expect(b1).toMatchObject({ exits: 7, out: 1, overdue: 1 });
     expect(today.json().items.map((b: { buildingName: string }) => b.buildingName)).toEqual(['1号楼', '2号楼', '3号楼']);
     const forResident = await t.call(await as(phones.resident), { url: '/api/v1/pass-trips/today' });
     expect(forResident.statusCode).toBe(403);

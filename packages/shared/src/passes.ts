@@ -15,6 +15,7 @@ export const passErrorCodes = {
   alreadyOut: 'ALREADY_OUT',
   notOut: 'NOT_OUT',
   passExists: 'PASS_EXISTS',
+  selfScan: 'SELF_SCAN',
 } as const;
 
 export const PassKind = z.enum(['regular', 'medical']);

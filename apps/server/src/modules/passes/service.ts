@@ -135,6 +135,10 @@ export async function scanAtGate(db: Database, actor: Actor, key: Buffer, body: 
   const pass = await passWithScope(db, check.claims.passId);
   // A correctly signed token of another community: the gate learns nothing about it.
   if (!pass || !mayWorkGate(actor, pass.communityId)) throw notFound('出入证');
+  // Gate duty checks others: a volunteer may not let their own household out (or record its return).
+  if (actor.households.some((h) => h.householdId === pass.householdId)) {
+    throw new AppError(403, passErrorCodes.selfScan, '不能为自己家核验出入证，请由其他值守人员扫码');
+  }
   const where = { buildingName: pass.buildingName, unit: pass.unit, room: pass.room };
 
   try {
