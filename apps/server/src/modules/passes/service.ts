@@ -164,7 +164,10 @@ export async function scanAtGate(db: Database, actor: Actor, key: Buffer, body: 
       details: { passId: pass.id, direction: body.direction, tripId: result.tripId, household: householdLabel(pass) },
     });
     return { ...result, ...where };
-  } catch (err) {
+  } catch (caught) {
+    // Belt and braces: the row lock serialises a household's scans, but should two trips still race to be open,
+    // the partial unique index refuses the second and the gate hears why.
+    const err = isUniqueViolation(caught) ? conflict(passErrorCodes.alreadyOut, '该户已有人外出尚未返回，请先登记返回', { ...where }) : caught;
     if (err instanceof AppError) {
       await recordAudit(db, {
         actorId: actor.userId,
