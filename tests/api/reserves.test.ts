@@ -186,6 +186,24 @@ describe('distribution to a building', () => {
   });
 });
 
+describe('changing an item', () => {
+  it('staff change the threshold (the low flag follows); stock cannot be set; outsiders get 404', async () => {
+    const [masks] = await t.db.select().from(reserveItems).where(eq(reserveItems.name, '口罩'));
+    const url = `/api/v1/reserve-items/${masks!.id}`;
+    const raised = await t.call(await as(phones.gridWorker2), { method: 'PATCH', url, payload: { lowStockThreshold: 10 } });
+    expect(raised.statusCode).toBe(200);
+    expect(raised.json()).toMatchObject({ lowStockThreshold: 10, stock: masks!.stock, low: false });
+    for (const payload of [{}, { stock: 1000 }, { lowStockThreshold: -1 }]) {
+      expect((await t.call(await as(phones.admin), { method: 'PATCH', url, payload })).statusCode).toBe(400);
+    }
+    expect((await t.call(await as(phones.admin), { method: 'PATCH', url, payload: { name: '抗原试剂' } })).json().error.code).toBe('RESERVE_ITEM_EXISTS');
+    expect((await t.call(await as(phones.resident), { method: 'PATCH', url, payload: { lowStockThreshold: 1 } })).statusCode).toBe(404);
+    expect(await stockOf(masks!.id)).toMatchObject({ stock: masks!.stock });
+    const [after] = await t.db.select().from(reserveItems).where(eq(reserveItems.id, masks!.id));
+    expect({ name: after!.name, lowStockThreshold: after!.lowStockThreshold }).toEqual({ name: '口罩', lowStockThreshold: 10 });
+  });
+});
+
 describe('CSV export', () => {
   it('is UTF-8 with a BOM, one row per entry, audit-logged, staff only', async () => {
     const res = await t.call(await as(phones.admin), { url: '/api/v1/reserve-ledger.csv' });

@@ -93,6 +93,9 @@ test('staff see who is out (overdue first) and the reserves with low stock flagg
   await visible(staff).getByText('记录', { exact: true }).click();
   await visible(staff).getByText(`已记录入库 50 盒，结存 ${before + 50}`).waitFor();
   await visible(staff).getByText(`库存 ${before + 50} 盒`).waitFor();
+  await visible(staff).locator('.reserve-item__threshold input').fill('5000');
+  await visible(staff).getByText('修改预警线', { exact: true }).click();
+  await visible(staff).getByText(/库存不足，请及时补充/).waitFor();
   await screenshot(staff, 'reserves-item');
   await staff.close();
 }, 120_000);

@@ -48,6 +48,7 @@ const routeGuards: Record<string, Guard> = {
   'GET /api/v1/pass-trips/today': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
   'GET /api/v1/reserve-items': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
   'POST /api/v1/reserve-items': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
+  'PATCH /api/v1/reserve-items/{id}': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
   'GET /api/v1/reserve-items/{id}/entries': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
   'POST /api/v1/reserve-items/{id}/entries': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
   'POST /api/v1/reserve-items/{id}/distributions': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },

@@ -44,6 +44,12 @@ export const CreateReserveItemBody = z
   .strict();
 export type CreateReserveItemBody = z.infer<typeof CreateReserveItemBody>;
 
+/** Rename, change the unit or the low-stock threshold; stock changes only through the ledger. */
+export const UpdateReserveItemBody = CreateReserveItemBody.partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: '请至少修改一项' });
+export type UpdateReserveItemBody = z.infer<typeof UpdateReserveItemBody>;
+
 export const ReserveItem = z.object({
   id: z.uuid(),
   communityId: z.uuid(),

@@ -1,9 +1,9 @@
 // Emergency reserves: items and stock, the ledger, building distributions and the CSV export (staff).
 import {
   DistributionResult, LedgerEntry, LedgerEntryList, ReserveItem, ReserveItemList,
-  type CreateReserveItemBody, type DistributionBody, type LedgerEntryBody,
+  type CreateReserveItemBody, type DistributionBody, type LedgerEntryBody, type UpdateReserveItemBody,
 } from '@linli/shared';
-import { api, ApiError } from './api';
+import { api, ApiError, request } from './api';
 import { apiBase, isH5 } from './platform';
 import { readTokens } from './storage';
 
@@ -13,6 +13,10 @@ export function listReserveItems() {
 
 export function createReserveItem(body: CreateReserveItemBody) {
   return api.post('/api/v1/reserve-items', ReserveItem, body);
+}
+
+export function updateReserveItem(itemId: string, body: UpdateReserveItemBody) {
+  return request(`/api/v1/reserve-items/${encodeURIComponent(itemId)}`, { method: 'PATCH', schema: ReserveItem, body });
 }
 
 export function listLedger(itemId: string) {

@@ -2,7 +2,7 @@
 import {
   CreateReserveItemBody, DistributionBody, DistributionResult, ErrorBody, IdParams, LedgerEntry, LedgerEntryBody, LedgerEntryList,
   LedgerExportQuery, LedgerQuery, ReserveItem, ReserveItemList, ReserveItemListQuery, CommunityQuery, formatShanghaiDateTime,
-  ledgerCsvHeader, ledgerEntryKindLabels,
+  ledgerCsvHeader, ledgerEntryKindLabels, UpdateReserveItemBody,
 } from '@linli/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor } from '../../pagination';
 import { recordAudit } from '../audit/service';
 import { formatCsvRow } from '../household-import/csv';
 import { listItems, listLedger } from './queries';
-import { createItem, distribute, itemInScope, recordEntry, type LowStockListener } from './service';
+import { createItem, distribute, itemInScope, recordEntry, updateItem, type LowStockListener } from './service';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 // Without the byte-order mark Excel on Chinese Windows reads UTF-8 as GBK and shows mojibake.
@@ -46,6 +46,10 @@ export const reservesModule: FastifyPluginAsyncZod<ReservesOptions> = async (app
     const communityId = staffCommunity(request.actor, request.query.communityId);
     return reply.status(201).send(await createItem(app.db, request.actor, communityId, request.body));
   });
+
+  app.patch('/reserve-items/:id', {
+    schema: { tags: ['reserves'], summary: 'Rename an item, change its unit or low-stock threshold (stock moves only through the ledger)', params: IdParams, body: UpdateReserveItemBody, response: { 200: ReserveItem, ...errors } },
+  }, async (request) => updateItem(app.db, request.actor, request.params.id, request.body));
 
   app.get('/reserve-items/:id/entries', {
     schema: { tags: ['reserves'], summary: "An item's ledger, newest first", params: IdParams, querystring: LedgerQuery, response: { 200: LedgerEntryList, ...errors } },

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import {
   householdLabel, isLowStock, reserveErrorCodes, stockDelta, type CreateReserveItemBody, type DistributionBody,
-  type LedgerEntryBody, type ReserveItem,
+  type LedgerEntryBody, type ReserveItem, type UpdateReserveItemBody,
 } from '@linli/shared';
 import type { Database, DbOrTx } from '../../db/client';
 import { selectRows } from '../../db/client';
@@ -30,6 +30,19 @@ export async function createItem(db: Database, actor: Actor, communityId: string
     .returning();
   if (!created) throw conflict(reserveErrorCodes.itemExists, `已有名为「${body.name}」的物资`);
   return toItem(created);
+}
+
+export async function updateItem(db: Database, actor: Actor, itemId: string, body: UpdateReserveItemBody) {
+  const item = await itemInScope(db, actor, itemId);
+  try {
+    const [updated] = await db.update(reserveItems).set(body).where(eq(reserveItems.id, item.id)).returning();
+    return toItem(updated!);
+  } catch (err) {
+    for (let e: any = err, depth = 0; e && depth < 4; e = e.cause, depth++) {
+      if (e.code === '23505') throw conflict(reserveErrorCodes.itemExists, `已有名为「${body.name}」的物资`);
+    }
+    throw err;
+  }
 }
 
 /** An item the caller may manage (staff of its community), else 404. */

@@ -11,7 +11,7 @@ import { ChoiceChips } from '../../../components/ChoiceChips';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import { listBuildingHouseholds, listBuildings } from '../../../services/community';
-import { distribute, listLedger, listReserveItems, recordLedgerEntry } from '../../../services/reserves';
+import { distribute, listLedger, listReserveItems, recordLedgerEntry, updateReserveItem } from '../../../services/reserves';
 import './index.scss';
 
 type Message = { error: boolean; text: string } | null;
@@ -149,6 +149,42 @@ function DistributionForm({ item, onDone }: { item: ReserveItem; onDone: () => v
   );
 }
 
+function ThresholdForm({ item, onSaved }: { item: ReserveItem; onSaved: (item: ReserveItem) => void }) {
+  const [threshold, setThreshold] = useState(String(item.lowStockThreshold));
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<Message>(null);
+  async function save() {
+    const value = Number(threshold);
+    if (!Number.isInteger(value) || value < 0) {
+      setMessage({ error: true, text: '预警线须为不小于 0 的整数' });
+      return;
+    }
+    setBusy(true);
+    try {
+      onSaved(await updateReserveItem(item.id, { lowStockThreshold: value }));
+      setMessage({ error: false, text: `预警线已改为 ${value} ${item.unit}` });
+    } catch (err) {
+      setMessage({ error: true, text: messageOf(err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <View>
+      <View className="reserve-item__fields">
+        <View className="field reserve-item__field">
+          <Input className="field__input reserve-item__threshold" type="number" value={threshold} onInput={(e) => setThreshold(e.detail.value)} />
+          <Text className="field__suffix">{item.unit}</Text>
+        </View>
+        <View className="reserve-item__wide">
+          <BigButton variant="secondary" busy={busy} onClick={save}>修改预警线</BigButton>
+        </View>
+      </View>
+      {message ? <Text className={`notice${message.error ? ' notice--error' : ''} reserve-item__message`}>{message.text}</Text> : null}
+    </View>
+  );
+}
+
 export default function ReserveItemPage() {
   const { params } = useRouter<{ id: string }>();
   const itemId = params.id ?? '';
@@ -179,6 +215,7 @@ export default function ReserveItemPage() {
               <Text className="card__title">{i.name}</Text>
               <Text className={`reserve-item__stock${i.low ? ' reserve-item__stock--low' : ''}`}>库存 {i.stock} {i.unit}</Text>
               <Text className="text-small">预警线 {i.lowStockThreshold} {i.unit}{i.low ? ' · 库存不足，请及时补充' : ''}</Text>
+              <ThresholdForm item={i} onSaved={(saved) => item.update(() => saved)} />
             </View>
             <EntryForm item={i} onDone={refresh} />
             <DistributionForm item={i} onDone={refresh} />
