@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       database: { kind: 'pglite', dataDir: '.data' },
       redisUrl: null,
       jwtSecret: expect.any(String),
+      passTokenSecret: null,
       devLogin: true,
       seedDemo: 'if-empty-embedded',
       logLevel: 'info',
@@ -107,6 +108,7 @@ describe('loadConfig', () => {
     ['HEALTH_RETENTION_DAYS', { HEALTH_RETENTION_DAYS: '30.5' }],
     ['CHECKIN_CUTOFF', { CHECKIN_CUTOFF: '25:00' }],
     ['CHECKIN_CUTOFF', { CHECKIN_CUTOFF: '10' }],
+    ['PASS_TOKEN_SECRET', { PASS_TOKEN_SECRET: 'short' }],
   ])('refuses a malformed %s, naming it (%j)', (name, env) => {
     expect(refusal(env)).toMatch(new RegExp(`\\b${name}\\b`));
   });

@@ -238,5 +238,39 @@ describe.each([
       expect(Object.keys(res.json())).toEqual(['error']);
       expect(res.body).not.toContain(ids.personName);
     }
+describe('entry passes and reserves', () => {
+  const objects = { pass: '', item: '' };
+  beforeAll(async () => {
+    const admin = await tokenOf('admin');
+    objects.pass = (await t.call(admin, { method: 'POST', url: '/api/v1/passes', payload: { householdId: ids.household101 } })).json().id;
+    objects.item = (await t.call(admin, { method: 'POST', url: '/api/v1/reserve-items', payload: { name: '测温枪', unit: '把', lowStockThreshold: 5 } })).json().id;
+  });
+
+  const passRoutes: { name: string; request: () => { method: 'GET' | 'POST'; url: string }; expect: Expect }[] = [
+    {
+      // Only the household itself mints the QR token: staff could otherwise walk out on someone else's pass.
+      name: 'GET /passes/:id/token',
+      request: () => ({ method: 'GET', url: `/api/v1/passes/${objects.pass}/token` }),
+      expect: { ...staffOnly(404), 'resident of the household': 200 },
+    },
+    {
+      // Reserves are the community's: every staff member of it, no resident or volunteer.
+      name: 'GET /reserve-items/:id/entries',
+      request: () => ({ method: 'GET', url: `/api/v1/reserve-items/${objects.item}/entries` }),
+      expect: { ...staffOnly(200), 'grid worker out of scope': 200 },
+    },
+    { name: 'POST /buildings/:id/passes', request: () => ({ method: 'POST', url: `/api/v1/buildings/${ids.building1}/passes` }), expect: staffOnly(200) },
+  ];
+
+  describe.each(passRoutes)('$name', ({ request, expect: expected }) => {
+    it.each(Object.keys(actors) as ActorName[])('%s', async (actor) => {
+      const res = await t.call(await tokenOf(actor), request());
+      expect(res.statusCode).toBe(expected[actor]);
+      if (res.statusCode >= 400) {
+        expect(Object.keys(res.json())).toEqual(['error']);
+        expect(res.body).not.toContain(ids.household101);
+        expect(res.body).not.toContain(objects.pass);
+      }
+    });
   });
 });

@@ -25,6 +25,11 @@ export default defineAppConfig({
     'pages/staff/group-buy-edit/index',
     'pages/staff/orders/index',
     'pages/resident/help/index',
+    'pages/resident/pass/index',
+    'pages/volunteer/gate/index',
+    'pages/staff/passes/index',
+    'pages/staff/reserves/index',
+    'pages/staff/reserve-item/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -33,6 +33,9 @@ import { dashboardModule } from './modules/dashboard';
 import { helpRequestsModule } from './modules/help-requests';
 import { testingRoundsModule } from './modules/testing-rounds';
 import { scheduleHealthRetention } from './jobs/health-retention';
+import { passesModule } from './modules/passes';
+import { passTokenKey } from './modules/passes/token';
+import { reservesModule } from './modules/reserves';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
 import { answerFrameworkError, errorsPlugin } from './plugins/errors';
@@ -144,6 +147,8 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     await api.register(careModule, followUp);
     await api.register(testingRoundsModule, followUp);
     await api.register(dashboardModule, followUp);
+    await api.register(passesModule, { tokenKey: passTokenKey(config.passTokenSecret ?? config.jwtSecret, !config.passTokenSecret) });
+    await api.register(reservesModule);
   }, { prefix: '/api/v1' });
   scheduleHealthRetention(app, { retentionDays: config.healthRetentionDays, now: options.now ?? (() => new Date()) });
 

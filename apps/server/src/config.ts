@@ -23,6 +23,7 @@ const EnvSchema = z
     DATA_DIR: z.string().min(1).default('.data'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }).optional(),
     JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    PASS_TOKEN_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
     AUTH_DEV_LOGIN: flag.optional(),
     SEED_DEMO: flag.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -60,6 +61,8 @@ export interface AppConfig {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null };
   redisUrl: string | null;
   jwtSecret: string;
+  /** Key material for the entry-pass QR tokens; null → derived from jwtSecret. */
+  passTokenSecret: string | null;
   devLogin: boolean;
   seedDemo: boolean | 'if-empty-embedded';
   logLevel: string;
@@ -86,7 +89,7 @@ export class ConfigError extends Error {}
 const developmentJwtSecret = 'linli-development-secret-not-for-production-use';
 
 // The message goes to the console and to log collectors: never echo a secret, nor a password inside a URL.
-const secretSettings = new Set(['JWT_SECRET', 'WECHAT_SECRET']);
+const secretSettings = new Set(['JWT_SECRET', 'WECHAT_SECRET', 'PASS_TOKEN_SECRET']);
 function shownValue(name: string, value: string | undefined): string {
   if (value === undefined) return '';
   if (secretSettings.has(name)) return ` (value hidden, ${value.length} characters)`;
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL ?? null,
     jwtSecret: e.JWT_SECRET ?? developmentJwtSecret,
+    passTokenSecret: e.PASS_TOKEN_SECRET ?? null,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
     seedDemo: e.SEED_DEMO ?? 'if-empty-embedded',
     logLevel: e.LOG_LEVEL,

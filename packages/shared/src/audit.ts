@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const AuditAction = z.enum([
   'person.phone.read', 'household.read', 'health.read', 'export.read',
   'checkins.read', 'checkins.missed.read', 'checkins.export', 'alerts.read', 'care_roster.read', 'help_requests.read',
+  'pass.issue', 'pass.revoke', 'pass.scan', 'pass.scan.refused', 'reserve.issue',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 export const auditActionLabels: Record<AuditAction, string> = {
@@ -17,6 +18,11 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'alerts.read': '查看健康预警',
   'care_roster.read': '查看关怀名单',
   'help_requests.read': '查看求助',
+  'pass.issue': '发放出入证',
+  'pass.revoke': '作废出入证',
+  'pass.scan': '门岗扫码',
+  'pass.scan.refused': '门岗拒绝',
+  'reserve.issue': '发放物资',
 };
 
 /** 查看电话 · 1号楼 1单元 101 郭丽华: what an entry was about, from what was recorded with it. */

@@ -17,3 +17,5 @@ export * from './help-requests';
 export * from './care';
 export * from './testing-rounds';
 export * from './dashboard';
+export * from './passes';
+export * from './reserves';

@@ -26,6 +26,11 @@ export const pagePaths = {
   groupBuyEdit: '/pages/staff/group-buy-edit/index',
   buildingOrders: '/pages/staff/orders/index',
   help: '/pages/resident/help/index',
+  pass: '/pages/resident/pass/index',
+  gate: '/pages/volunteer/gate/index',
+  staffPasses: '/pages/staff/passes/index',
+  reserves: '/pages/staff/reserves/index',
+  reserveItem: '/pages/staff/reserve-item/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';

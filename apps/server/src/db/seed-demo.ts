@@ -6,6 +6,7 @@ import { selectRows, type Database } from './client';
 import { seedDemoChats } from './seed-demo-chats';
 import { seedDemoSupplies } from './seed-supplies';
 import { seedDemoHealth } from './seed-demo-health';
+import { seedDemoPassesAndReserves } from './seed-passes-reserves';
 import {
   buildings, communities, grids, householdBindings, households, persons, roleAssignments, users,
 } from './schema';
@@ -156,6 +157,7 @@ export async function seedDemoCommunity(db: Database): Promise<{ communityId: st
     await seedDemoChats(tx, communityId, { gridWorker1: demoPhones.gridWorker1, resident: demoResidentPhone });
     await seedDemoSupplies(tx, communityId);
     await seedDemoHealth(tx, communityId);
+    await seedDemoPassesAndReserves(tx, communityId);
     return { communityId };
   });
 }

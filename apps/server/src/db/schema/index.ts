@@ -3,3 +3,5 @@ export * from './identity';
 export * from './chats';
 export * from './supplies';
 export * from './checkins';
+export * from './passes';
+export * from './reserves';

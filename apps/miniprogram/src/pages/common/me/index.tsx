@@ -82,6 +82,27 @@ export default function MePage() {
               </BigButton>
             ) : null}
 
+            {me.households.length > 0 ? (
+              <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.pass })}>
+                出入证
+              </BigButton>
+            ) : null}
+            {me.roles.some((r) => r.role !== 'resident') ? (
+              <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.gate })}>
+                门岗
+              </BigButton>
+            ) : null}
+            {isStaff(me.roles) ? (
+              <View>
+                <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.staffPasses })}>
+                  出入管理
+                </BigButton>
+                <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.reserves })}>
+                  物资储备
+                </BigButton>
+              </View>
+            ) : null}
+
             {me.roles.some((r) => r.role === 'admin') ? (
               <View>
                 <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.grids })}>
