@@ -38,7 +38,6 @@ describe('loadConfig', () => {
       wechat: null,
       h5Dir: null,
       migrationsDir: null,
-      dataDir: '.data',
       chat: { sendLimitPerMinute: 30 },
       wechatNoticeTemplateId: null,
       healthRetentionDays: 30,

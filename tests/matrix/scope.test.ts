@@ -64,7 +64,6 @@ const routes: { name: string; request: () => { method: 'GET' | 'POST'; url: stri
   { name: 'POST /chats/:id/read', request: () => ({ method: 'POST', url: `/api/v1/chats/${ids.building1}/read`, payload: { seq: 1 } }), expect: buildingMembers },
   { name: 'GET /notices/:id', request: () => ({ method: 'GET', url: `/api/v1/notices/${ids.notice}` }), expect: buildingMembers },
   { name: 'GET /notices/:id/stats', request: () => ({ method: 'GET', url: `/api/v1/notices/${ids.notice}/stats` }), expect: staffOnly(200) },
-const routes: { name: string; request: () => { method: 'GET' | 'POST'; url: string; payload?: object }; expect: Expect }[] = [
   { name: 'GET /households/:id', request: () => ({ method: 'GET', url: `/api/v1/households/${ids.household101}` }), expect: householdAndStaff },
   { name: 'GET /persons/:id/phone', request: () => ({ method: 'GET', url: `/api/v1/persons/${ids.person}/phone` }), expect: householdAndStaff },
   { name: 'GET /households/:id/checkins', request: () => ({ method: 'GET', url: `/api/v1/households/${ids.household101}/checkins` }), expect: householdAndStaff },
@@ -193,6 +192,9 @@ describe('supplies objects', () => {
       const res = await t.call(await tokenOf(actor), request());
       expect(res.statusCode).toBe(expected[actor]);
     });
+  });
+});
+
 // Follow-up objects of 1号楼 1单元 101 (grid 1): each actor meets a fresh one, so an earlier decision never answers 409.
 describe.each([
   {
@@ -238,6 +240,9 @@ describe.each([
       expect(Object.keys(res.json())).toEqual(['error']);
       expect(res.body).not.toContain(ids.personName);
     }
+  });
+});
+
 describe('entry passes and reserves', () => {
   const objects = { pass: '', item: '' };
   beforeAll(async () => {

@@ -70,12 +70,10 @@ export interface AppConfig {
   wechat: { appId: string; secret: string; apiBase: string } | null;
   h5Dir: string | null;
   migrationsDir: string | null;
-  /** DATA_DIR: the embedded database (when no DATABASE_URL) and uploaded chat images. */
-  dataDir: string;
   chat: { sendLimitPerMinute: number };
   /** Template of the notice subscribe message; with WECHAT_APPID/SECRET it turns real WeChat sending on. */
   wechatNoticeTemplateId: string | null;
-  /** DATA_DIR: the embedded database and uploaded photos (under uploads/). */
+  /** DATA_DIR: the embedded database (when no DATABASE_URL) and uploaded photos and chat images. */
   dataDir: string;
   /** Check-ins older than this many days are deleted; alerts keep only their outcome. */
   healthRetentionDays: number;
@@ -126,7 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       : null,
     h5Dir: e.H5_DIR ?? null,
     migrationsDir: e.MIGRATIONS_DIR ?? null,
-    dataDir: e.DATA_DIR,
     chat: { sendLimitPerMinute: e.CHAT_SEND_LIMIT_PER_MINUTE },
     wechatNoticeTemplateId: e.WECHAT_NOTICE_TEMPLATE_ID ?? null,
     healthRetentionDays: e.HEALTH_RETENTION_DAYS,

@@ -34,7 +34,7 @@ export type Action =
   | 'community.manage' // grids, staff, catalog (admins)
   | 'audit.read' // the audit log (admins)
   | 'supplies.manage' // catalog and group buys of a community (its admins and grid workers)
-  | 'household.serve'; // handle a household's orders and medicine requests: pack, cancel, accept (its staff)
+  | 'household.serve' // handle a household's orders and medicine requests: pack, cancel, accept (its staff)
   | 'health.follow_up'; // health data, alerts, help requests, care roster, testing rounds of a grid (its staff)
 
 // The level of object each action is about; a scope without that level is refused (fail closed).
