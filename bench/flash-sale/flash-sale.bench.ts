@@ -123,14 +123,26 @@ export async function runFlashSaleBench(): Promise<BenchResult[]> {
     await ceilingApp.listen({ port: 0, host: '127.0.0.1' });
     const ceilingBase = `http://127.0.0.1:${(ceilingApp.server.address() as { port: number }).port}`;
 
-    const orderRequest = (t: { householdId: string; token: string }, itemId: string) => () =>
-      fetch(`${base}/api/v1/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}`, 'idempotency-key': randomUUID() },
-        body: JSON.stringify({ householdId: t.householdId, items: [{ itemId, qty: 1 }] }),
-      });
+    // As the app does: a 503 (no database connection free within 5 s on an overloaded machine) is retried with the
+    // same Idempotency-Key; a household's latency runs from its first attempt to its final answer.
+    let retried503 = 0;
+    const orderRequest = (t: { householdId: string; token: string }, itemId: string) => async () => {
+      const key = randomUUID();
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${base}/api/v1/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}`, 'idempotency-key': key },
+          body: JSON.stringify({ householdId: t.householdId, items: [{ itemId, qty: 1 }] }),
+        });
+        if (res.status !== 503 || attempt === 20) return res;
+        retried503++;
+        await res.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    };
 
     const check = new pg.Client({ connectionString: scratchUrl });
+    check.on('error', () => undefined);
     await check.connect();
     const oursRounds: Rush[] = [];
     const ceilingRounds: Rush[] = [];
@@ -199,7 +211,7 @@ export async function runFlashSaleBench(): Promise<BenchResult[]> {
         ceiling: ceilingRate,
         unit: 'orders/s',
         ratio: oursRate / ceilingRate,
-        note: `target ≥ 0.6 of the ceiling; over ${rounds} rounds oversold ${oversold} (must be 0), ${refused} refused OUT_OF_STOCK, remaining 0 each time; `
+        note: `target ≥ 0.6 of the ceiling; over ${rounds} rounds oversold ${oversold} (must be 0), ${refused} refused OUT_OF_STOCK, remaining 0 each time, ${retried503} 503s retried with the same key; `
           + `ceiling: the same ${households} bare conditional UPDATEs through a minimal Fastify route (pool of 20, like ours)`,
       },
       { figure: 'flash sale p50 latency', ours: oursP50, ceiling: ceilingP50, unit: 'ms', ratio: ceilingP50 / oursP50 },
