@@ -25,7 +25,9 @@ import { devSubscribeSender, realSubscribeSender, type WechatSubscribeSender } f
 import { realtimePlugin, type RealtimeOptions } from './plugins/realtime';
 import { suppliesModule } from './modules/supplies';
 import { alertsModule } from './modules/alerts';
-import { loggingFollowUpNotifier, type FollowUpNotifier } from './modules/alerts/notifier';
+import { type FollowUpNotifier } from './modules/alerts/notifier';
+import { realtimeFollowUpNotifier } from './modules/alerts/realtime-notifier';
+import { staffRecipients } from './realtime/staff-recipients';
 import { careModule } from './modules/care';
 import { checkinsModule } from './modules/checkins';
 import type { FollowUpOptions } from './modules/checkins/follow-up-options';
@@ -139,7 +141,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     const followUp: FollowUpOptions = {
       now: options.now ?? (() => new Date()),
       checkinCutoff: config.checkinCutoff,
-      notifier: options.followUpNotifier ?? loggingFollowUpNotifier(app.log),
+      notifier: options.followUpNotifier ?? realtimeFollowUpNotifier(app),
     };
     await api.register(checkinsModule, followUp);
     await api.register(alertsModule, followUp);
@@ -148,7 +150,15 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     await api.register(testingRoundsModule, followUp);
     await api.register(dashboardModule, followUp);
     await api.register(passesModule, { tokenKey: passTokenKey(config.passTokenSecret ?? config.jwtSecret, !config.passTokenSecret) });
-    await api.register(reservesModule);
+    await api.register(reservesModule, {
+      onLowStock: (item) => {
+        staffRecipients(app.db, item.communityId)
+          .then((userIds) => app.realtime.publishToUsers(userIds, {
+            type: 'reserve.low_stock', itemId: item.id, name: item.name, unit: item.unit, stock: item.stock, lowStockThreshold: item.lowStockThreshold,
+          }))
+          .catch((err: unknown) => app.log.error({ err, itemId: item.id }, 'could not push the low-stock event; staff see it on 物资储备'));
+      },
+    });
   }, { prefix: '/api/v1' });
   scheduleHealthRetention(app, { retentionDays: config.healthRetentionDays, now: options.now ?? (() => new Date()) });
 

@@ -158,6 +158,12 @@ export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame, z.object({
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export const NoticeEventBody = NoticeCard.extend({ buildingIds: z.array(z.uuid()), createdAt: z.string() });
+export const FollowUpEventKind = z.enum([
+  'alert.opened', 'alert.acknowledged', 'alert.resolved',
+  'help_request.opened', 'help_request.acknowledged', 'help_request.resolved',
+]);
+export type FollowUpEventKind = z.infer<typeof FollowUpEventKind>;
+
 export const RealtimeEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), message: ChatMessage }),
   z.object({ type: z.literal('recall'), groupId: z.uuid(), messageId: z.uuid(), seq: z.number().int() }),
@@ -167,6 +173,10 @@ export const RealtimeEvent = z.discriminatedUnion('type', [
   /** Sent once a resume has been replayed: what follows is live. */
   z.object({ type: z.literal('resumed'), lastSeq: z.record(z.uuid(), z.number().int()) }),
   z.object({ type: z.literal('pong') }),
+  /** To the grid's staff: an alert or help request was opened or moved; the client reloads what it may see. */
+  z.object({ type: z.literal('follow_up'), kind: FollowUpEventKind, objectId: z.uuid() }),
+  /** To the community's staff: a reserve item fell to or below its low-stock threshold. */
+  z.object({ type: z.literal('reserve.low_stock'), itemId: z.uuid(), name: z.string(), unit: z.string(), stock: z.number().int(), lowStockThreshold: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
