@@ -174,6 +174,13 @@ describe('WeChat subscribe messages through the real adapter', () => {
     const [resident] = await t.db.select().from(users).where(eq(users.phone, '13801110100'));
     await t.db.update(users).set({ wechatOpenid: 'openid-101' }).where(eq(users.id, resident!.id));
     await createNotice('13900000001', { title: '微信提醒测试', body: '内容', buildingIds: [ids.building1] });
+    // Let the app's own dispatcher (the recording dev sender) finish with these rows first, then queue them again.
+    const mine = sql`${wechatOutbox.payload}->>'title' = '微信提醒测试'`;
+    for (let i = 0; i < 100; i++) {
+      const pending = await t.db.select({ id: wechatOutbox.id }).from(wechatOutbox).where(and(mine, eq(wechatOutbox.status, 'pending')));
+      if (pending.length === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await t.db.update(wechatOutbox).set({ status: 'pending', attempts: 0 }).where(sql`${wechatOutbox.payload}->>'title' = '微信提醒测试'`);
     const sender = realSubscribeSender({ appId: fake.appId, secret: fake.secret, apiBase: fake.url, templateId: 'tmpl-1' });
     const result = await dispatchOutbox(t.db, sender, 100);
