@@ -23,9 +23,10 @@ test('an admin adds a grid worker by phone, who then sees that grid\'s buildings
   const newcomer = await openPhonePage(product.browser);
   await logInAs(newcomer, product.url, '13900000099');
   await newcomer.locator('.role-tab-bar').getByText('住户').click();
-  // Within the page on screen: 工作台 (being replaced) names the grid's buildings too.
-  await newcomer.locator('.taro_page >> visible=true').last().getByText('6号楼', { exact: true }).waitFor();
-  const buildings = await newcomer.locator('.taro_page >> visible=true').last().innerText();
+  // Within the 住户 page itself: 工作台, still on screen while the tab switches, names the grid's buildings too.
+  const residentsPage = newcomer.locator('.taro_page >> visible=true', { hasText: '导入住户名册（CSV）' });
+  await residentsPage.getByText('6号楼', { exact: true }).waitFor();
+  const buildings = await residentsPage.innerText();
   expect(buildings).toContain('4号楼');
   expect(buildings).not.toContain('1号楼');
   await newcomer.close();

@@ -165,10 +165,14 @@ describe('liveness and back-pressure', () => {
     (socket.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const message = await t.app.chats.postSystemMessage(building1, '大'.repeat(1900));
     // The same ~6 KB event pushed again and again, faster than a paused reader drains (kernel buffers fill first).
-    for (let i = 0; i < 5000 && countFor() > 0; i++) {
+    const serverSide = [...t.app.realtime.hub.connections].find((c) => c.userId === user.userId)!;
+    for (let i = 0; i < 20_000 && serverSide.socket.readyState === serverSide.socket.OPEN; i++) {
       await t.app.realtime.publishToBuildingGroup(building1, { type: 'message', message });
       if (i % 50 === 0) await new Promise((r) => setImmediate(r));
     }
+    expect(serverSide.socket.readyState).not.toBe(serverSide.socket.OPEN);
+    // Closed with SLOW_CONSUMER; a reader that never reads the close frame is terminated a second later and forgotten.
+    for (const deadline = Date.now() + 5000; countFor() > 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
     expect(countFor()).toBe(0);
     const neighbour = [...t.app.realtime.hub.connections].filter((c) => c.userId !== user.userId);
     expect(neighbour.every((c) => c.socket.readyState === c.socket.OPEN)).toBe(true);
