@@ -1,5 +1,5 @@
 // 求助 routed to the household's grid workers, the care roster, 核酸 testing rounds and the staff dashboard.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { allNormalEntries } from '@linli/shared';
 import { auditLog, buildings, persons } from '@linli/server/db/schema/index';
 import { createTestApp, type TestApp } from '../support/app';
@@ -147,6 +147,14 @@ describe('dashboard', () => {
     expect(d.openHelpRequests).toBe(1);
     const roster = (await t.call(worker1, { url: '/api/v1/care-roster' })).json().items.length;
     expect(d.careRosterCount).toBe(roster);
+    // Orders of the grid's buildings by status, counted from the database (the demo seeds orders in 1号楼 and 4号楼).
+    const counted = await t.db.execute(sql`
+      SELECT o.status, count(*)::int AS n FROM orders o JOIN buildings b ON b.id = o.building_id
+      WHERE b.name IN ('1号楼', '2号楼', '3号楼') GROUP BY o.status`);
+    const expectedOrders = { placed: 0, packed: 0, out_for_delivery: 0, delivered: 0, cancelled: 0 } as Record<string, number>;
+    for (const row of (counted as unknown as { rows: { status: string; n: number }[] }).rows) expectedOrders[row.status] = row.n;
+    expect(d.ordersByStatus).toEqual(expectedOrders);
+    expect(d.ordersByStatus.placed + d.ordersByStatus.packed).toBeGreaterThan(0);
     const other = (await t.call(worker2, { url: '/api/v1/dashboard' })).json();
     expect([other.openAlerts, other.openHelpRequests]).toEqual([otherBefore.openAlerts, otherBefore.openHelpRequests]);
     expect(other.completion.map((b: { buildingName: string }) => b.buildingName)).toEqual(['4号楼', '5号楼', '6号楼']);

@@ -1,5 +1,6 @@
 // GET /dashboard: a grid worker's day at a glance, over the grids they work on.
 import { z } from 'zod';
+import { OrderStatus } from './supplies';
 
 export const BuildingCompletion = z.object({
   buildingId: z.uuid(),
@@ -18,6 +19,8 @@ export const Dashboard = z.object({
   openAlerts: z.number().int(),
   openHelpRequests: z.number().int(),
   careRosterCount: z.number().int(),
+  /** Orders of the grids' households in each state, every status present (0 when none). */
+  ordersByStatus: z.record(OrderStatus, z.number().int()),
 });
 export type Dashboard = z.infer<typeof Dashboard>;
 

@@ -51,6 +51,11 @@ function CompletionChart({ dashboard }: { dashboard: Dashboard }) {
         <View className="counters__item"><Text className="counters__number">{dashboard.openHelpRequests}</Text><Text className="text-small">待办求助</Text></View>
         <View className="counters__item"><Text className="counters__number">{dashboard.careRosterCount}</Text><Text className="text-small">关怀对象</Text></View>
       </View>
+      <View className="counters">
+        <View className="counters__item"><Text className="counters__number">{dashboard.ordersByStatus.placed}</Text><Text className="text-small">待分拣订单</Text></View>
+        <View className="counters__item"><Text className="counters__number">{dashboard.ordersByStatus.packed}</Text><Text className="text-small">待配送订单</Text></View>
+        <View className="counters__item"><Text className="counters__number">{dashboard.ordersByStatus.out_for_delivery}</Text><Text className="text-small">配送中</Text></View>
+      </View>
       <ExportButton day={dashboard.day} />
     </View>
   );
