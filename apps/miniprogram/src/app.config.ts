@@ -30,6 +30,8 @@ export default defineAppConfig({
     'pages/staff/passes/index',
     'pages/staff/reserves/index',
     'pages/staff/reserve-item/index',
+    'pages/resident/medicine/index',
+    'pages/staff/medicine-requests/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -31,6 +31,8 @@ export const pagePaths = {
   staffPasses: '/pages/staff/passes/index',
   reserves: '/pages/staff/reserves/index',
   reserveItem: '/pages/staff/reserve-item/index',
+  medicine: '/pages/resident/medicine/index',
+  staffMedicineRequests: '/pages/staff/medicine-requests/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';

@@ -1,7 +1,7 @@
-// Group buys, orders, the picking list and medicine requests, typed by the shared contract.
+// Group buys, orders and the picking list, typed by the shared contract.
 import {
-  GroupBuy, GroupBuyList, MedicineRequest, MedicineRequestList, Order, OrderList, PackAllResult, PickingList, ProductList,
-  type CreateGroupBuyBody, type CreateMedicineRequestBody, type OrderStatus, type PlaceOrderBody, type UpdateGroupBuyBody,
+  GroupBuy, GroupBuyList, Order, OrderList, PackAllResult, PickingList, ProductList,
+  type CreateGroupBuyBody, type OrderStatus, type PlaceOrderBody, type UpdateGroupBuyBody,
 } from '@linli/shared';
 import { api, request } from './api';
 import { apiBase } from './platform';
@@ -87,14 +87,6 @@ export function publishGroupBuy(groupBuyId: string) {
 
 export function closeGroupBuy(groupBuyId: string) {
   return api.post(`/api/v1/group-buys/${id(groupBuyId)}/close`, GroupBuy);
-}
-
-export function createMedicineRequest(body: CreateMedicineRequestBody) {
-  return api.post('/api/v1/medicine-requests', MedicineRequest, body);
-}
-
-export function listMyMedicineRequests() {
-  return api.get('/api/v1/medicine-requests', MedicineRequestList);
 }
 
 /** Milliseconds until `instant` by the server's clock: a phone with a wrong clock still counts down right. */

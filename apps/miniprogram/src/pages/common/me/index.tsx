@@ -66,9 +66,19 @@ export default function MePage() {
                 我的订单
               </BigButton>
             ) : null}
+            {me.households.length > 0 ? (
+              <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.medicine })}>
+                代购药
+              </BigButton>
+            ) : null}
             {isStaff(me.roles) ? (
               <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.supplies })}>
                 团购与订单
+              </BigButton>
+            ) : null}
+            {isStaff(me.roles) ? (
+              <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.staffMedicineRequests })}>
+                代购药申请
               </BigButton>
             ) : null}
 

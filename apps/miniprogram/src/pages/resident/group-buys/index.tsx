@@ -167,6 +167,7 @@ export default function GroupBuysPage() {
     <PageShell title="团购" tab="groupBuys">
       <View className="group-buys__links">
         <Text className="group-buys__link" onClick={() => Taro.navigateTo({ url: pagePaths.orders })}>我的订单 ›</Text>
+        <Text className="group-buys__link" onClick={() => Taro.navigateTo({ url: pagePaths.medicine })}>代购药 ›</Text>
       </View>
       <AsyncState
         remote={data.remote}
