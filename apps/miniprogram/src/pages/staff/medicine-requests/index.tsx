@@ -21,11 +21,13 @@ const filters: { status: MedicineRequestStatus | undefined; label: string }[] = 
   { status: undefined, label: '全部' },
 ];
 
-const urgencyRank = (r: MedicineRequest) => MedicineUrgency.options.length - MedicineUrgency.options.indexOf(r.urgency);
+/** normal 0 < urgent 1 < critical 2, the order of the shared enum. */
+const urgencyRank = (r: MedicineRequest) => MedicineUrgency.options.indexOf(r.urgency);
+const waiting = (r: MedicineRequest) => (r.status === 'pending' ? 1 : 0);
 
-/** Critical first, then urgent, then normal; oldest first within one urgency: who has waited longest. */
+/** Undecided first; then critical, urgent, normal; oldest first within one urgency: who has waited longest. */
 function byUrgency(a: MedicineRequest, b: MedicineRequest): number {
-  return urgencyRank(b) - urgencyRank(a) || Date.parse(a.createdAt) - Date.parse(b.createdAt);
+  return waiting(b) - waiting(a) || urgencyRank(b) - urgencyRank(a) || Date.parse(a.createdAt) - Date.parse(b.createdAt);
 }
 
 async function loadRequests(status: MedicineRequestStatus | undefined): Promise<MedicineRequest[]> {
