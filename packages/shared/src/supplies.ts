@@ -2,6 +2,7 @@
 // Money is integer fen; the server computes every price and total, the client only sends item ids and quantities.
 import { z } from 'zod';
 import type { Transitions } from './state-machine';
+import { chatImageMaxBytes, chatImageTypes } from './chat';
 import { CareTag } from './community';
 
 const Instant = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601（如 2026-11-25T08:00:00Z）' });
@@ -360,8 +361,9 @@ export const MedicineRequestListQuery = z.object({
   status: MedicineRequestStatus.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
-export const medicinePhotoMaxBytes = 5 * 1024 * 1024;
-export const medicinePhotoTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
+// A photo of the prescription or box follows the one image rule of the app (the chat's).
+export const medicinePhotoMaxBytes = chatImageMaxBytes;
+export const medicinePhotoTypes = chatImageTypes;
 
 /** Order error codes the mini-program branches on. */
 export const supplyErrorCodes = ['OUT_OF_STOCK', 'LIMIT_EXCEEDED', 'GROUP_BUY_CLOSED', 'GROUP_BUY_NOT_OPEN', 'IDEMPOTENCY_KEY_REUSED', 'PRICE_CHANGED'] as const;

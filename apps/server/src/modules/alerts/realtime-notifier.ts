@@ -3,7 +3,7 @@
 import { formatShanghaiDateTime } from '@linli/shared';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { buildings, testingRounds, testingSlots } from '../../db/schema';
+import { testingRounds, testingSlots } from '../../db/schema';
 import { staffRecipients } from '../../realtime/staff-recipients';
 import type { FollowUpEvent, FollowUpNotifier } from './notifier';
 
@@ -13,7 +13,6 @@ async function announceTestingRound(app: FastifyInstance, roundId: string, build
     .select({ buildingId: testingSlots.buildingId, startsAt: testingSlots.startsAt, endsAt: testingSlots.endsAt, title: testingRounds.title })
     .from(testingSlots)
     .innerJoin(testingRounds, eq(testingRounds.id, testingSlots.roundId))
-    .innerJoin(buildings, eq(buildings.id, testingSlots.buildingId))
     .where(and(eq(testingSlots.roundId, roundId), inArray(testingSlots.buildingId, buildingIds)));
   for (const slot of slots) {
     const until = formatShanghaiDateTime(slot.endsAt).slice(11);

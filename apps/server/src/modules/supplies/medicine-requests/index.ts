@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   CreateMedicineRequestBody, DeclineMedicineRequestBody, ErrorBody, IdParams, MedicineRequest, MedicineRequestList, MedicineRequestListQuery,
-  medicinePhotoMaxBytes, medicinePhotoTypes, type MedicineRequestStatus,
+  medicinePhotoMaxBytes, medicinePhotoTypes, sniffImageType, type MedicineRequestStatus,
 } from '@linli/shared';
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -13,7 +13,7 @@ import { can } from '../../../authorization/policy';
 import { scopeOfBuilding, scopeOfHousehold } from '../../../authorization/scopes';
 import { buildings, households, medicineRequests } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
-import { imageTypeOf, type PhotoStore } from './photo-store';
+import { type PhotoStore } from './photo-store';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody };
 
@@ -174,7 +174,7 @@ export function medicineRequestsModule(photos: PhotoStore): FastifyPluginAsyncZo
       if (!request.actor.households.some((h) => h.householdId === row.householdId)) throw notFound('代购药申请');
       const body: unknown = request.body;
       if (!Buffer.isBuffer(body) || body.length === 0) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请上传 JPEG、PNG 或 WebP 图片');
-      const type = imageTypeOf(body);
+      const type = sniffImageType(body);
       if (!type) throw badRequest('VALIDATION_FAILED', '文件不是 JPEG、PNG 或 WebP 图片', [{ field: '(body)', in: 'body', message: 'not an image' }]);
       const key = randomUUID();
       await photos.put(key, body);
