@@ -1,5 +1,5 @@
 // 打卡: today's check-in for every member of the household: one tap when everyone is well, a form per member otherwise.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import {
@@ -10,10 +10,12 @@ import {
 import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { BigButton } from '../../../components/BigButton';
 import { Choices } from '../../../components/Choices';
+import { HouseholdSwitcher } from '../../../components/HouseholdSwitcher';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import { householdCheckins, listTestingRounds, submitCheckins } from '../../../services/checkins';
 import { pagePaths } from '../../../services/navigation';
+import { chosenHousehold, useChosenHouseholdId } from '../../../stores/household';
 import { loadMe } from '../../../stores/session';
 import './index.scss';
 
@@ -118,14 +120,16 @@ function TestingSlotCard({ rounds }: { rounds: TestingRound[] }) {
 }
 
 export default function CheckinPage() {
+  const chosenId = useChosenHouseholdId();
   const household = useRemote(async () => {
     const me = await loadMe({ fresh: true });
-    const first = me.households[0];
-    if (!first) return null;
-    return { label: householdLabel(first), status: await householdCheckins(first.id) };
-  }, []);
+    const chosen = chosenHousehold(me);
+    if (!chosen) return null;
+    return { households: me.households, chosenId: chosen.id, label: householdLabel(chosen), status: await householdCheckins(chosen.id) };
+  }, [chosenId]);
   const rounds = useRemote(() => listTestingRounds(), []);
   const [exceptions, setExceptions] = useState<Record<string, Exception>>({});
+  useEffect(() => setExceptions({}), [chosenId]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -172,6 +176,7 @@ export default function CheckinPage() {
             <>
               <View className="card checkin__summary">
                 <Text className="card__title">{d!.label}</Text>
+                <HouseholdSwitcher households={d!.households} chosenId={d!.chosenId} action="打卡" />
                 <Text className="text-secondary">{status.day} · 已打卡 {done}/{status.members.length} 人</Text>
                 <Text className={`checkin__state${status.complete ? ' checkin__state--done' : ''}`}>{status.complete ? '今日全家已打卡，可修改' : '今日尚未完成打卡'}</Text>
               </View>

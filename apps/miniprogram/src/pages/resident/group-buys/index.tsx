@@ -10,10 +10,12 @@ import {
 } from '@linli/shared';
 import { AsyncState, useRemote, useReturnVisit } from '../../../components/AsyncState';
 import { BigButton } from '../../../components/BigButton';
+import { HouseholdSwitcher } from '../../../components/HouseholdSwitcher';
 import { PageShell } from '../../../components/PageShell';
 import { ApiError, clientErrorCodes, messageOf } from '../../../services/api';
 import { pagePaths } from '../../../services/navigation';
 import { countdownText, listGroupBuys, msUntil, newIdempotencyKey, placeOrder } from '../../../services/supplies';
+import { useChosenHousehold } from '../../../stores/household';
 import { loadMe } from '../../../stores/session';
 import './index.scss';
 
@@ -119,7 +121,7 @@ export default function GroupBuysPage() {
   const attemptKey = useRef<string | null>(null);
 
   const groupBuys = data.remote.status === 'ready' ? data.remote.data.list.items : [];
-  const household = data.remote.status === 'ready' ? data.remote.data.me.households[0] : undefined;
+  const household = useChosenHousehold(data.remote.status === 'ready' ? data.remote.data.me : null);
   const chosen = useMemo(() => {
     for (const g of groupBuys) {
       const lines = g.items.filter((i) => (cart[i.id] ?? 0) > 0).map((i) => ({ item: i, qty: cart[i.id]! }));
@@ -179,6 +181,8 @@ export default function GroupBuysPage() {
           <View className={chosen ? 'group-buys--with-bar' : ''}>
             {d.me.households.length === 0 ? (
               <View className="notice notice--error">绑定住户后才能下单。请到“我的”绑定住户。</View>
+            ) : d.me.households.length > 1 ? (
+              <HouseholdSwitcher households={d.me.households} chosenId={household?.id} action="下单" />
             ) : (
               <Text className="text-small group-buys__household">为 {householdLabel(d.me.households[0]!)} 下单</Text>
             )}

@@ -9,9 +9,11 @@ import {
 import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { BigButton } from '../../../components/BigButton';
 import { Choices } from '../../../components/Choices';
+import { HouseholdSwitcher } from '../../../components/HouseholdSwitcher';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import { askForHelp, listHelpRequests } from '../../../services/checkins';
+import { useChosenHousehold } from '../../../stores/household';
 import { loadMe } from '../../../stores/session';
 import './index.scss';
 
@@ -34,6 +36,7 @@ function RequestRow({ request }: { request: HelpRequest }) {
 
 export default function HelpPage() {
   const me = useRemote(() => loadMe(), []);
+  const household = useChosenHousehold(me.remote.status === 'ready' ? me.remote.data : null);
   const mine = useRemote(() => listHelpRequests(), []);
   const [kind, setKind] = useState<HelpKind>('medicine');
   const [urgency, setUrgency] = useState<HelpUrgency>('normal');
@@ -66,7 +69,8 @@ export default function HelpPage() {
       <AsyncState remote={me.remote} onRetry={me.reload} isEmpty={(m) => m.households.length === 0} emptyText="绑定住户后可向网格员求助">
         {(m) => (
           <View className="card help__form">
-            <Text className="card__title">{householdLabel(m.households[0]!)}</Text>
+            <Text className="card__title">{householdLabel(household ?? m.households[0]!)}</Text>
+            <HouseholdSwitcher households={m.households} chosenId={household?.id} action="求助" />
             <Text className="text-small">需要什么帮助</Text>
             <Choices options={HelpKind.options} labels={helpKindLabels} selected={[kind]} onToggle={setKind} />
             <Text className="text-small">紧急程度</Text>
@@ -79,7 +83,7 @@ export default function HelpPage() {
               onInput={(e) => setDetails(e.detail.value)}
             />
             {error ? <Text className="notice notice--error">{error}</Text> : null}
-            <BigButton busy={busy} onClick={() => submit(m.households[0]!.id)}>发送求助</BigButton>
+            <BigButton busy={busy} onClick={() => submit((household ?? m.households[0]!).id)}>发送求助</BigButton>
           </View>
         )}
       </AsyncState>

@@ -10,12 +10,14 @@ import {
 import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { BigButton } from '../../../components/BigButton';
 import { Choices } from '../../../components/Choices';
+import { HouseholdSwitcher } from '../../../components/HouseholdSwitcher';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import {
   cancelMedicineRequest, createMedicineRequest, listMyMedicineRequests, medicineRequestCancellable, pickMedicinePhoto, uploadMedicinePhoto,
   type PickedPhoto,
 } from '../../../services/medicine';
+import { useChosenHousehold } from '../../../stores/household';
 import { loadMe } from '../../../stores/session';
 import './index.scss';
 
@@ -51,6 +53,7 @@ function RequestCard(props: { request: MedicineRequest; busy: boolean; onCancel:
 
 export default function MedicinePage() {
   const me = useRemote(() => loadMe(), []);
+  const household = useChosenHousehold(me.remote.status === 'ready' ? me.remote.data : null);
   const mine = useRemote(() => listMyMedicineRequests(), []);
   const [medicineName, setMedicineName] = useState('');
   const [amount, setAmount] = useState('');
@@ -137,7 +140,8 @@ export default function MedicinePage() {
       <AsyncState remote={me.remote} onRetry={me.reload} isEmpty={(m) => m.households.length === 0} emptyText="绑定住户后可申请代购药">
         {(m) => (
           <View className="card medicine__form">
-            <Text className="card__title">为 {householdLabel(m.households[0]!)} 代购</Text>
+            <Text className="card__title">为 {householdLabel(household ?? m.households[0]!)} 代购</Text>
+            <HouseholdSwitcher households={m.households} chosenId={household?.id} action="代购" />
             <View className="field">
               <Input className="field__input medicine__name" value={medicineName} maxlength={60} placeholder="药品名称，如 硝苯地平缓释片" onInput={(e) => setMedicineName(e.detail.value)} />
             </View>
@@ -152,7 +156,7 @@ export default function MedicinePage() {
               <BigButton variant="secondary" onClick={choosePhoto}>{photo ? '换一张照片' : '拍处方或药盒（可选）'}</BigButton>
             </View>
             {error ? <Text className="notice notice--error">{error}</Text> : null}
-            <BigButton busy={busy === 'submit'} onClick={() => submit(m.households[0]!.id)}>提交代购申请</BigButton>
+            <BigButton busy={busy === 'submit'} onClick={() => submit((household ?? m.households[0]!).id)}>提交代购申请</BigButton>
           </View>
         )}
       </AsyncState>
