@@ -60,10 +60,12 @@ function ApplicationForm({ onApplied }: { onApplied: (application: VolunteerAppl
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  const draftWindow = () =>
+    ApplyVolunteerBody.shape.availability.element.safeParse({ weekdays: days.map(Number).sort((a, b) => a - b), start: start.trim(), end: end.trim() });
+
   function addWindow() {
     setError(null);
-    const window = { weekdays: days.map(Number).sort((a, b) => a - b), start: start.trim(), end: end.trim() };
-    const parsed = ApplyVolunteerBody.shape.availability.element.safeParse(window);
+    const parsed = draftWindow();
     if (!parsed.success) {
       setError(days.length === 0 ? '请选择星期' : parsed.error.issues[0]?.message ?? '时段填写有误');
       return;
@@ -73,7 +75,10 @@ function ApplicationForm({ onApplied }: { onApplied: (application: VolunteerAppl
 
   async function submit() {
     setError(null);
-    const body = ApplyVolunteerBody.safeParse({ skills, availability: windows, preferredBuildingIds: buildingIds, note: note.trim() || undefined });
+    // Filled in but not added: the window being edited counts when it is the only one.
+    const draft = draftWindow();
+    const availability = windows.length === 0 && draft.success ? [draft.data] : windows;
+    const body = ApplyVolunteerBody.safeParse({ skills, availability, preferredBuildingIds: buildingIds, note: note.trim() || undefined });
     if (!body.success) {
       setError(body.error.issues[0]?.message ?? '请检查填写内容');
       return;
