@@ -53,3 +53,21 @@ it('a 配送 call-up pushes call_up to matching volunteers only, and queues thei
   expect(forCallUp()).toHaveLength(3);
   expect(forCallUp()[0]).toMatchObject({ priority: 'urgent', page: 'pages/volunteer/callups/index' });
 });
+
+it("a volunteer's answer pushes call_up.answered to the community's staff, not to other volunteers", async () => {
+  const courier = await approvedVolunteer(t, { building: 2, unit: 1, room: '101' }, { skills: ['driving'] });
+  const other = await approvedVolunteer(t, { building: 2, unit: 1, room: '102' }, { skills: ['driving'] });
+  const admin = await t.login('13900000000');
+  const [adminSocket, workerSocket, otherSocket] = await Promise.all([connect(admin.token), connect((await t.login('13900000002')).token), connect(other.token)]);
+  const created = await t.call(admin.token, {
+    method: 'POST', url: '/api/v1/call-ups',
+    payload: { skill: 'driving', needed: 1, place: '南门', startsAt: new Date(Date.now() + 3_600_000).toISOString(), ignoreAvailability: true },
+  });
+  const id = created.json().id as string;
+  const answered = await t.call(courier.token, { method: 'POST', url: `/api/v1/call-ups/${id}/answer`, payload: { answer: 'yes' } });
+  expect(answered.statusCode).toBe(200);
+  expect(await adminSocket.waitFor((e) => e.type === 'call_up.answered' && e.callUpId === id)).toEqual({ type: 'call_up.answered', callUpId: id, status: 'closed' });
+  await workerSocket.waitFor((e) => e.type === 'call_up.answered' && e.callUpId === id);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(otherSocket.events.filter((e) => e.type === 'call_up.answered')).toEqual([]);
+});

@@ -10,6 +10,7 @@ import type { WechatSubscribeSender } from '../../adapters/wechat/subscribe';
 import type { Actor } from '../../authorization/policy';
 import { forbidden, notFound } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../pagination';
+import { staffRecipients } from '../../realtime/staff-recipients';
 import { dispatchOutbox } from '../notices/outbox';
 import { callUpsOfVolunteer, listApplications, listCallUps, responderRows } from './queries';
 import {
@@ -151,7 +152,12 @@ export const volunteersModule: FastifyPluginAsyncZod<{ subscribeSender: WechatSu
       response: { 200: MyCallUp, ...errors },
     },
   }, async (request) => {
-    await answerCallUp(app.db, request.actor, request.params.id, request.body.answer);
+    const changed = await answerCallUp(app.db, request.actor, request.params.id, request.body.answer);
+    if (changed) {
+      staffRecipients(app.db, changed.communityId)
+        .then((userIds) => app.realtime.publishToUsers(userIds, { type: 'call_up.answered', callUpId: request.params.id, status: changed.status }))
+        .catch((err: unknown) => app.log.warn({ err }, 'could not push the call-up answer; staff see it on their next refresh'));
+    }
     const [mine] = await callUpsOfVolunteer(app.db, request.actor.userId, { communityIds: volunteerCommunityIds(request.actor), id: request.params.id });
     if (!mine) throw notFound('召集');
     return mine;

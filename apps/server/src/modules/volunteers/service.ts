@@ -181,8 +181,9 @@ export async function createCallUp(db: Database, actor: Actor, body: CallUpBody,
   });
 }
 
-export async function answerCallUp(db: Database, actor: Actor, callUpId: string, answer: CallUpAnswer): Promise<void> {
-  await db.transaction(async (tx) => {
+/** Records the answer; returns the call-up's community and status after it (null when the answer was already that). */
+export async function answerCallUp(db: Database, actor: Actor, callUpId: string, answer: CallUpAnswer): Promise<{ communityId: string; status: 'open' | 'closed' } | null> {
+  return db.transaction(async (tx) => {
     // The row lock serialises answers to one call-up, so the Nth 能来 closes it and no one is let in past N.
     const [callUp] = await tx.select().from(callUps).where(eq(callUps.id, callUpId)).for('update');
     const [recipient] = callUp
@@ -195,19 +196,19 @@ export async function answerCallUp(db: Database, actor: Actor, callUpId: string,
     if (callUp.status !== 'open') {
       throw conflict('CALL_UP_CLOSED', callUp.closedReason === 'filled' ? '召集人数已满，感谢你的响应' : '召集已结束', { closedReason: callUp.closedReason });
     }
-    if (recipient.answer === answer) return;
+    if (recipient.answer === answer) return null;
     await tx
       .update(callUpRecipients)
       .set({ answer, answeredAt: sql`now()` })
       .where(and(eq(callUpRecipients.callUpId, callUpId), eq(callUpRecipients.userId, actor.userId)));
-    if (answer !== 'yes') return;
+    if (answer !== 'yes') return { communityId: callUp.communityId, status: 'open' as const };
     const [{ yes }] = (await tx
       .select({ yes: sql<number>`count(*)::int` })
       .from(callUpRecipients)
       .where(and(eq(callUpRecipients.callUpId, callUpId), eq(callUpRecipients.answer, 'yes')))) as [{ yes: number }];
-    if (yes >= callUp.needed) {
-      await tx.update(callUps).set({ status: 'closed', closedReason: 'filled', closedAt: sql`now()` }).where(eq(callUps.id, callUpId));
-    }
+    if (yes < callUp.needed) return { communityId: callUp.communityId, status: 'open' as const };
+    await tx.update(callUps).set({ status: 'closed', closedReason: 'filled', closedAt: sql`now()` }).where(eq(callUps.id, callUpId));
+    return { communityId: callUp.communityId, status: 'closed' as const };
   });
 }
 

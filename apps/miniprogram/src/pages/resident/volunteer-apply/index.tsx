@@ -133,7 +133,7 @@ function ApplicationForm({ onApplied }: { onApplied: (application: VolunteerAppl
         )}
       </AsyncState>
 
-      <Textarea className="volunteer-apply__note" value={note} maxlength={200} placeholder="备注，如：有电动车、会说粤语" onInput={(e) => setNote(e.detail.value)} />
+      <Textarea className="textarea-field" value={note} maxlength={200} placeholder="备注，如：有电动车、会说粤语" onInput={(e) => setNote(e.detail.value)} />
       {error ? <Text className="notice notice--error">{error}</Text> : null}
       <BigButton busy={busy} onClick={submit}>提交申请</BigButton>
     </View>

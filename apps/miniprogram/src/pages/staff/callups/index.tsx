@@ -1,6 +1,6 @@
 // 一键召集 (staff): ask for N volunteers with a skill at a place and time; matching volunteers are notified at once.
 // Below, every call-up with its counts; open one to see who said 能来 / 来不了 and close it.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, Textarea, View } from '@tarojs/components';
 import {
@@ -12,6 +12,7 @@ import { BigButton } from '../../../components/BigButton';
 import { ChoiceChips } from '../../../components/ChoiceChips';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
+import { onRealtime } from '../../../services/socket';
 import { closeCallUp, createCallUp, getCallUp, listCallUps } from '../../../services/volunteers';
 import './index.scss';
 
@@ -68,7 +69,7 @@ function CallUpForm({ onCreated }: { onCreated: (called: number) => void }) {
       <View className="field callups__time">
         <Input className="field__input" value={startsAt} onInput={(e) => setStartsAt(e.detail.value)} />
       </View>
-      <Textarea className="callups__note" value={note} maxlength={300} placeholder="说明，如：协助核酸采样秩序维护" onInput={(e) => setNote(e.detail.value)} />
+      <Textarea className="textarea-field" value={note} maxlength={300} placeholder="说明，如：协助核酸采样秩序维护" onInput={(e) => setNote(e.detail.value)} />
       <ChoiceChips
         options={[{ value: 'available', label: '只通知该时段有空的' }, { value: 'everyone', label: '通知所有有此技能的' }]}
         value={everyone}
@@ -143,6 +144,9 @@ function CallUpCard({ callUp, onClosed }: { callUp: CallUp; onClosed: () => void
 export default function StaffCallUpsPage() {
   const list = useRemote(() => listCallUps(), []);
   const [done, setDone] = useState<string | null>(null);
+  useEffect(() => onRealtime((event) => {
+    if (event.type === 'call_up.answered') list.reload();
+  }), [list.reload]);
 
   return (
     <PageShell title="一键召集">
