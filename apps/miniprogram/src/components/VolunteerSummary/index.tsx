@@ -1,6 +1,7 @@
 // What a volunteer offers: skills, weekly windows and preferred buildings, as the applicant and staff both read it.
 import { Text, View } from '@tarojs/components';
 import { describeAvailability, volunteerSkillLabels, type VolunteerApplication } from '@linli/shared';
+import './index.scss';
 
 export function VolunteerSummary({ application }: { application: VolunteerApplication }) {
   return (
