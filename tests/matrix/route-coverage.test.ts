@@ -114,6 +114,21 @@ const routeGuards: Record<string, Guard> = {
   'POST /api/v1/reserve-items/{id}/entries': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
   'POST /api/v1/reserve-items/{id}/distributions': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
   'GET /api/v1/reserve-ledger.csv': { kind: 'scope', provenBy: 'tests/api/reserves.test.ts' },
+  'POST /api/v1/volunteer-applications': { kind: 'own account', why: 'the caller applies for a community they are bound to a household in' },
+  'GET /api/v1/volunteer-applications/mine': { kind: 'own account', why: "the caller's own latest application" },
+  'GET /api/v1/volunteer-applications': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'GET /api/v1/volunteer-applications/{id}': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'GET /api/v1/volunteer-applications/{id}/phone': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'POST /api/v1/volunteer-applications/{id}/approve': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'POST /api/v1/volunteer-applications/{id}/reject': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'POST /api/v1/volunteer-applications/{id}/suspend': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'POST /api/v1/volunteer-applications/{id}/reinstate': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'POST /api/v1/call-ups': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'GET /api/v1/call-ups': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'GET /api/v1/call-ups/mine': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'GET /api/v1/call-ups/{id}': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'POST /api/v1/call-ups/{id}/answer': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'POST /api/v1/call-ups/{id}/close': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
 };
 
 let t: TestApp;

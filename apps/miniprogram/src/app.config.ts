@@ -32,6 +32,10 @@ export default defineAppConfig({
     'pages/staff/reserve-item/index',
     'pages/resident/medicine/index',
     'pages/staff/medicine-requests/index',
+    'pages/resident/volunteer-apply/index',
+    'pages/staff/volunteers/index',
+    'pages/staff/callups/index',
+    'pages/volunteer/callups/index',
   ],
   window: {
     backgroundTextStyle: 'light',

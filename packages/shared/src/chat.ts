@@ -1,5 +1,6 @@
 // Building group chats: message kinds, the REST bodies, the WebSocket event union, and the pure rules both sides apply.
 import { z } from 'zod';
+import { CallUpEventBody, CallUpStatus } from './volunteers';
 
 export const MessageKind = z.enum(['text', 'image', 'system', 'notice']);
 export type MessageKind = z.infer<typeof MessageKind>;
@@ -178,6 +179,10 @@ export const RealtimeEvent = z.discriminatedUnion('type', [
   /** To the community's staff: a reserve item fell to or below its low-stock threshold. */
   z.object({ type: z.literal('reserve.low_stock'), itemId: z.uuid(), name: z.string(), unit: z.string(), stock: z.number().int(), lowStockThreshold: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  /** To each volunteer a call-up (一键召集) matched: what, where, when; they answer over REST. */
+  z.object({ type: z.literal('call_up'), callUp: CallUpEventBody }),
+  /** To the community's staff: a called volunteer answered (the call may have closed as filled); the client reloads. */
+  z.object({ type: z.literal('call_up.answered'), callUpId: z.uuid(), status: CallUpStatus }),
 ]);
 export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
 

@@ -7,6 +7,7 @@ import { BigButton } from '../../../components/BigButton';
 import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
+import { pagePaths } from '../../../services/navigation';
 import { approveBinding, listBindings, rejectBinding } from '../../../services/community';
 import { AlertsSection, CareSection, DashboardSection, HelpSection, MissedSection, TestingSection } from './health-sections';
 import './index.scss';
@@ -100,6 +101,11 @@ export default function WorkbenchPage() {
       <AlertsSection onChanged={followUpChanged} />
       <MissedSection />
       <HelpSection onChanged={followUpChanged} />
+
+      <View className="button-row workbench__volunteers">
+        <BigButton variant="secondary" onClick={() => Taro.navigateTo({ url: pagePaths.staffVolunteers })}>志愿者</BigButton>
+        <BigButton variant="secondary" onClick={() => Taro.navigateTo({ url: pagePaths.staffCallUps })}>一键召集</BigButton>
+      </View>
 
       <Text className="section-title">待审核的住户绑定</Text>
       <AsyncState
