@@ -1,6 +1,6 @@
 // Check-ins: a household's members checked in for today in one upsert, alerts opened by the shared rule.
 import {
-  alertReasonsOf, checkinDayOf, type AntigenResult, type Checkin, type HouseholdCheckinBody, type QuarantineStatus, type Symptom,
+  alertReasonsOf, checkinDayOf, entriesOfCheckinBody, type AntigenResult, type Checkin, type CheckinBody, type QuarantineStatus, type Symptom,
 } from '@linli/shared';
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../../authorization/policy';
@@ -57,10 +57,10 @@ interface SubmissionOutcome {
  * One statement does it all: the scope check, the upsert and the alerts commit together or not at all, and a burst
  * of households costs one round trip each (bench/checkin-burst).
  */
-export async function submitHouseholdCheckin(db: Database, actor: Actor, body: HouseholdCheckinBody, now: Date) {
+export async function submitHouseholdCheckin(db: Database, actor: Actor, body: CheckinBody, now: Date) {
   const day = checkinDayOf(now);
   // A fixed order, so two submissions for the same household lock rows in the same order and never deadlock.
-  const entries = [...body.entries].sort((a, b) => a.personId.localeCompare(b.personId));
+  const entries = [...entriesOfCheckinBody(body)].sort((a, b) => a.personId.localeCompare(b.personId));
   const actingFor = actor.households.map((h) => h.householdId);
   const column = <T>(pick: (e: (typeof entries)[number]) => T) => sql.param(entries.map(pick));
   const [outcome] = await selectRows<SubmissionOutcome>(db, sql`
