@@ -1,11 +1,11 @@
-// Placing and cancelling orders. Stock, per-household limits and idempotency are decided in SQL inside one
-// transaction (conditional updates, a conditional upsert, a unique key), never by reading and then writing.
+// Placing and cancelling orders. Stock, per-household limits and idempotency are decided in SQL by one statement
+// (conditional updates, a conditional upsert, a unique key), never by reading and then writing.
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { groupBuyStateAt, orderCancellableBy, orderTotalFen, type Order, type OrderStatus, type PlaceOrderBody } from '@linli/shared';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
-import { selectRows, type Database, type Transaction } from '../../../db/client';
+import { selectRows, type Database, type DbOrTx } from '../../../db/client';
 import { buildings, groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, households, orderItems, orders } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import type { SoldOutGate } from '../sold-out-gate';
@@ -38,6 +38,93 @@ async function replayOf(db: Database, actor: Actor, key: string, hash: string): 
 }
 
 class KeyTakenConcurrently extends Error {}
+
+interface PlacementLine {
+  itemId: string;
+  qty: number;
+  item: { name: string; unit: string; priceFen: number };
+}
+
+interface PlacementRow {
+  outcome: 'PLACED' | 'KEY_TAKEN';
+  created_ms: number | null;
+  taken: { id: string; remaining: number }[] | null;
+  unit: string;
+  room: string;
+  building_name: string;
+}
+
+// A refused placement aborts its own statement by casting its outcome to int: PostgreSQL then reports
+// `invalid input syntax for type integer: "OUT_OF_STOCK"`, and everything the statement wrote is undone.
+const refusals = ['LIMIT_EXCEEDED', 'NOT_TAKEN'] as const;
+type Refusal = (typeof refusals)[number];
+
+function refusalOf(err: unknown): Refusal | null {
+  for (let e: any = err, depth = 0; e && depth < 4; e = e.cause, depth++) {
+    if (e.code !== '22P02' || typeof e.message !== 'string') continue;
+    const refusal = refusals.find((r) => e.message.endsWith(`"${r}"`));
+    if (refusal) return refusal;
+  }
+  return null;
+}
+
+/**
+ * Places the order in one statement, so it costs one round trip and the hot stock row stays locked only until that
+ * statement commits (never across a round trip to this process). In order: claim the idempotency key (a concurrent
+ * retry with the same key waits here, then finds it taken and changes nothing), grow the household's running
+ * quantities only while they stay within each limit, take the stock only while enough remains at the price and in
+ * the window (checked with the database clock), write the lines. A limit or stock miss aborts the whole statement.
+ */
+async function placeInOneStatement(db: Database, o: {
+  orderId: string; actor: Actor; body: PlaceOrderBody; key: string; hash: string; household: Actor['households'][number];
+  groupBuyId: string; lines: PlacementLine[]; totalFen: number; deliveryCode: string;
+}): Promise<PlacementRow> {
+  const { lines, household } = o;
+  const lineValues = sql.join(lines.map((l) => sql`(${l.itemId}::uuid, ${l.qty}::int, ${l.item.name}, ${l.item.unit}, ${l.item.priceFen}::int)`), sql`, `);
+  // Several items: lock their rows in one order (item id) first, so two multi-item orders never deadlock.
+  const locked = lines.length > 1
+    ? sql`locked AS (SELECT i.id FROM ${groupBuyItems} i WHERE i.id IN (SELECT item_id FROM line) ORDER BY i.id FOR UPDATE),`
+    : sql``;
+  const lockedFirst = lines.length > 1 ? sql`AND i.id IN (SELECT id FROM locked)` : sql``;
+  const [row] = await selectRows<PlacementRow & { abort: null }>(db, sql`
+    WITH line (item_id, quantity, name, unit, price_fen) AS (VALUES ${lineValues}),
+    new_order AS (
+      INSERT INTO ${orders} (id, community_id, group_buy_id, household_id, building_id, placed_by, idempotency_key, request_hash, total_fen, delivery_code, note)
+      VALUES (${o.orderId}, ${household.communityId}, ${o.groupBuyId}, ${household.householdId}, ${household.buildingId}, ${o.actor.userId}, ${o.key}, ${o.hash}, ${o.totalFen}, ${o.deliveryCode}, ${o.body.note ?? null})
+      ON CONFLICT (placed_by, idempotency_key) DO NOTHING
+      RETURNING id, created_at),
+    counted AS (
+      INSERT INTO ${groupBuyItemHouseholdQuantities} AS q (item_id, household_id, quantity)
+      SELECT l.item_id, ${household.householdId}::uuid, l.quantity FROM line l WHERE EXISTS (SELECT 1 FROM new_order)
+      ORDER BY l.item_id
+      ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
+      WHERE q.quantity + EXCLUDED.quantity <= (SELECT i.per_household_limit FROM ${groupBuyItems} i WHERE i.id = EXCLUDED.item_id)
+      RETURNING q.item_id),
+    ${locked}
+    taken AS (
+      UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - l.quantity
+      FROM line l, ${groupBuys} g
+      WHERE i.id = l.item_id AND g.id = i.group_buy_id AND i.remaining >= l.quantity AND i.price_fen = l.price_fen
+        AND g.published_at IS NOT NULL AND g.closed_at IS NULL AND g.opens_at <= now() AND g.closes_at > now()
+        AND (SELECT count(*) FROM counted) = ${lines.length} ${lockedFirst}
+      RETURNING i.id, i.remaining),
+    new_lines AS (
+      INSERT INTO ${orderItems} (order_id, item_id, name, unit, price_fen, quantity)
+      SELECT o.id, l.item_id, l.name, l.unit, l.price_fen, l.quantity FROM new_order o, line l),
+    verdict AS MATERIALIZED (
+      SELECT CASE
+        WHEN NOT EXISTS (SELECT 1 FROM new_order) THEN 'KEY_TAKEN'
+        WHEN (SELECT count(*) FROM counted) < ${lines.length} THEN 'LIMIT_EXCEEDED'
+        WHEN (SELECT count(*) FROM taken) < ${lines.length} THEN 'NOT_TAKEN'
+        ELSE 'PLACED' END AS outcome)
+    SELECT v.outcome,
+           CASE WHEN v.outcome IN ('LIMIT_EXCEEDED', 'NOT_TAKEN') THEN v.outcome::int END AS abort,
+           (SELECT (extract(epoch FROM created_at) * 1000)::float8 FROM new_order) AS created_ms,
+           (SELECT json_agg(json_build_object('id', t.id, 'remaining', t.remaining)) FROM taken t) AS taken,
+           h.unit, h.room, b.name AS building_name
+    FROM verdict v LEFT JOIN (${households} h JOIN ${buildings} b ON b.id = h.building_id) ON h.id = ${household.householdId}`);
+  return row!;
+}
 
 /** The order as placed, built from what the transaction returned (no read-back). */
 export interface PlacedOrder {
@@ -99,56 +186,24 @@ async function placeNewOrder(
   const orderId = randomUUID();
   const deliveryCode = String(randomInt(0, 10000)).padStart(4, '0');
   const totalFen = orderTotalFen(lines.map((l) => ({ priceFen: l.item.priceFen, qty: l.qty })));
-  const soldOutNow: string[] = [];
-  const placed = await db.transaction(async (tx) => {
-    // One statement claims the idempotency key (a concurrent retry with the same key waits here, then finds it taken),
-    // writes the lines, and grows the household's running quantities only while they stay within each limit.
-    const lineValues = sql.join(lines.map((l) => sql`(${l.itemId}::uuid, ${l.qty}::int, ${l.item.name}, ${l.item.unit}, ${l.item.priceFen}::int)`), sql`, `);
-    const [written] = await selectRows<{ created_ms: number | null; counted: number; unit: string; room: string; building_name: string }>(tx, sql`
-      WITH line (item_id, quantity, name, unit, price_fen) AS (VALUES ${lineValues}),
-      new_order AS (
-        INSERT INTO ${orders} (id, community_id, group_buy_id, household_id, building_id, placed_by, idempotency_key, request_hash, total_fen, delivery_code, note)
-        VALUES (${orderId}, ${household.communityId}, ${groupBuy.id}, ${household.householdId}, ${household.buildingId}, ${actor.userId}, ${key}, ${hash}, ${totalFen}, ${deliveryCode}, ${body.note ?? null})
-        ON CONFLICT (placed_by, idempotency_key) DO NOTHING
-        RETURNING id, created_at),
-      new_lines AS (
-        INSERT INTO ${orderItems} (order_id, item_id, name, unit, price_fen, quantity)
-        SELECT o.id, l.item_id, l.name, l.unit, l.price_fen, l.quantity FROM new_order o, line l),
-      counted AS (
-        INSERT INTO ${groupBuyItemHouseholdQuantities} AS q (item_id, household_id, quantity)
-        SELECT l.item_id, ${household.householdId}::uuid, l.quantity FROM line l WHERE EXISTS (SELECT 1 FROM new_order)
-        ORDER BY l.item_id
-        ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
-        WHERE q.quantity + EXCLUDED.quantity <= (SELECT i.per_household_limit FROM ${groupBuyItems} i WHERE i.id = EXCLUDED.item_id)
-        RETURNING q.item_id)
-      SELECT (SELECT (extract(epoch FROM created_at) * 1000)::float8 FROM new_order) AS created_ms, (SELECT count(*)::int FROM counted) AS counted,
-             h.unit, h.room, b.name AS building_name
-      FROM ${households} h JOIN ${buildings} b ON b.id = h.building_id WHERE h.id = ${household.householdId}`);
-    if (written?.created_ms == null) throw new KeyTakenConcurrently();
-    if (Number(written.counted) < lines.length) throw await whichLimit(tx, lines, household.householdId);
-
-    // Stock last, so the hot row is locked only until commit. The window and the price are re-checked in SQL.
-    for (const l of lines) {
-      const [taken] = await selectRows<{ remaining: number }>(tx, sql`
-        UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - ${l.qty}
-        FROM ${groupBuys} AS g
-        WHERE i.id = ${l.itemId} AND g.id = i.group_buy_id AND i.remaining >= ${l.qty} AND i.price_fen = ${l.item.priceFen}
-          AND g.published_at IS NOT NULL AND g.closed_at IS NULL AND g.opens_at <= now() AND g.closes_at > now()
-        RETURNING i.remaining`);
-      if (!taken) throw await whyNotTaken(tx, l.itemId, l.qty);
-      if (taken.remaining === 0) soldOutNow.push(l.itemId);
-    }
-    return written;
-  }).catch(async (err: unknown) => {
-    if (err instanceof AppError && err.code === 'OUT_OF_STOCK' && (err.details as { remaining?: number }).remaining === 0) {
-      gate.markSoldOut((err.details as { itemId: string }).itemId);
-    } else if (err instanceof AppError && err.code === 'LIMIT_EXCEEDED') {
+  let placed: PlacementRow;
+  try {
+    placed = await placeInOneStatement(db, { orderId, actor, body, key, hash, household, groupBuyId: groupBuy.id, lines, totalFen, deliveryCode });
+  } catch (err) {
+    const refusal = refusalOf(err);
+    if (!refusal) throw err;
+    const error = refusal === 'LIMIT_EXCEEDED' ? await whichLimit(db, lines, household.householdId) : await whyNotTaken(db, lines);
+    if (error.code === 'OUT_OF_STOCK' && (error.details as { remaining?: number }).remaining === 0) {
+      gate.markSoldOut((error.details as { itemId: string }).itemId);
+    } else if (error.code === 'LIMIT_EXCEEDED') {
       // Refused before the stock was looked at: still note an item that is gone, so the gate keeps refusing it.
       const gone = await db.select({ id: groupBuyItems.id }).from(groupBuyItems).where(and(inArray(groupBuyItems.id, itemIds), eq(groupBuyItems.remaining, 0)));
       for (const { id } of gone) gate.markSoldOut(id);
     }
-    throw err;
-  });
+    throw error;
+  }
+  if (placed.outcome === 'KEY_TAKEN') throw new KeyTakenConcurrently();
+  const soldOutNow = (placed.taken ?? []).filter((t) => t.remaining === 0).map((t) => t.id);
   for (const id of soldOutNow) gate.markSoldOut(id);
   return {
     orderId,
@@ -179,8 +234,8 @@ async function placeNewOrder(
 }
 
 /** The first line whose household quantity would pass its limit, as the error body. */
-async function whichLimit(tx: Transaction, lines: { itemId: string; qty: number; item: { name: string; unit: string; perHouseholdLimit: number } }[], householdId: string) {
-  const held = await tx
+async function whichLimit(db: DbOrTx, lines: { itemId: string; qty: number; item: { name: string; unit: string; perHouseholdLimit: number } }[], householdId: string) {
+  const held = await db
     .select({ itemId: groupBuyItemHouseholdQuantities.itemId, quantity: groupBuyItemHouseholdQuantities.quantity })
     .from(groupBuyItemHouseholdQuantities)
     .where(and(inArray(groupBuyItemHouseholdQuantities.itemId, lines.map((l) => l.itemId)), eq(groupBuyItemHouseholdQuantities.householdId, householdId)));
@@ -192,17 +247,24 @@ async function whichLimit(tx: Transaction, lines: { itemId: string; qty: number;
   });
 }
 
-/** The reason a conditional stock update matched no row, read after the fact for the error body. */
-async function whyNotTaken(tx: Transaction, itemId: string, qty: number): Promise<AppError> {
-  const [row] = await selectRows<{ name: string; remaining: number; published: boolean; closed: boolean; not_yet: boolean; ended: boolean }>(tx, sql`
-    SELECT i.name, i.remaining, g.published_at IS NOT NULL AS published, g.closed_at IS NOT NULL AS closed,
+/** Why the stock of some line was not taken, read after the statement refused (for the error body). */
+async function whyNotTaken(db: DbOrTx, lines: { itemId: string; qty: number; item: { priceFen: number } }[]): Promise<AppError> {
+  const rows = await selectRows<{ id: string; name: string; remaining: number; price_fen: number; published: boolean; closed: boolean; not_yet: boolean; ended: boolean }>(db, sql`
+    SELECT i.id, i.name, i.remaining, i.price_fen, g.published_at IS NOT NULL AS published, g.closed_at IS NOT NULL AS closed,
            g.opens_at > now() AS not_yet, g.closes_at <= now() AS ended
-    FROM ${groupBuyItems} i JOIN ${groupBuys} g ON g.id = i.group_buy_id WHERE i.id = ${itemId}`);
-  if (!row || !row.published) return notFound('团购商品');
-  if (row.closed || row.ended) return conflict('GROUP_BUY_CLOSED', '团购已结束');
-  if (row.not_yet) return conflict('GROUP_BUY_NOT_OPEN', '团购尚未开始');
-  if (row.remaining < qty) return outOfStock(itemId, row.name, row.remaining);
-  return conflict('PRICE_CHANGED', `「${row.name}」价格已调整，请刷新后重新下单`, { itemId });
+    FROM ${groupBuyItems} i JOIN ${groupBuys} g ON g.id = i.group_buy_id WHERE i.id IN ${lines.map((l) => l.itemId)}`);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const l of lines) {
+    const row = byId.get(l.itemId);
+    if (!row || !row.published) return notFound('团购商品');
+    if (row.closed || row.ended) return conflict('GROUP_BUY_CLOSED', '团购已结束');
+    if (row.not_yet) return conflict('GROUP_BUY_NOT_OPEN', '团购尚未开始');
+    if (row.remaining < l.qty) return outOfStock(l.itemId, row.name, row.remaining);
+    if (row.price_fen !== l.item.priceFen) return conflict('PRICE_CHANGED', `「${row.name}」价格已调整，请刷新后重新下单`, { itemId: l.itemId });
+  }
+  // Stock came back (a cancel) between the refusal and this look: nothing was written, a retry may succeed.
+  const first = byId.get(lines[0]!.itemId)!;
+  return outOfStock(lines[0]!.itemId, first.name, first.remaining);
 }
 
 /** Cancel: the conditional status update decides which of two concurrent cancels restocks; the other gets 409. */
