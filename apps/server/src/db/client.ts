@@ -1,7 +1,7 @@
 // Opens the database the config names: PostgreSQL through `pg`, or embedded PGlite in DATA_DIR.
 import { mkdirSync } from 'node:fs';
 import type { SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { AppConfig } from '../config';
 import * as schema from './schema';
 
@@ -12,6 +12,22 @@ export type DbOrTx = Database | Transaction;
 /** Rows of a raw `db.execute(sql…)`: both drivers return `{ rows }`. */
 export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Rows of a raw statement run as a named prepared statement on PostgreSQL: parsed and planned once per connection
+ * instead of on every call (for hot, fixed-text statements; the text must not vary, only the parameters). PGlite and
+ * transactions run it as a plain statement.
+ */
+export async function selectRowsPrepared<T>(db: DbOrTx, name: string, query: SQL): Promise<T[]> {
+  const pool = (db as { $client?: { query?: unknown; totalCount?: number } }).$client;
+  if (!pool || typeof pool.query !== 'function' || typeof pool.totalCount !== 'number') return selectRows<T>(db, query);
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  const result = await (pool as unknown as { query: (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: T[] }> })
+    .query({ name, text, values: params });
   return result.rows;
 }
 

@@ -5,12 +5,12 @@ import { groupBuyStateAt, orderCancellableBy, orderTotalFen, type Order, type Or
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
-import { selectRows, type Database, type DbOrTx } from '../../../db/client';
+import { selectRows, selectRowsPrepared, type Database, type DbOrTx } from '../../../db/client';
 import { buildings, groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, households, orderItems, orders } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import type { SoldOutGate } from '../sold-out-gate';
 import type { PublishedItems } from './published-items';
-import { scopeOfOrder } from './queries';
+import { scopeOfOrder, type OrderReplay } from './queries';
 
 export const outOfStock = (itemId: string, name: string | null, remaining: number) =>
   conflict('OUT_OF_STOCK', name ? `「${name}」库存不足，仅剩 ${remaining}` : '该商品已售罄', { itemId, name, remaining });
@@ -25,16 +25,19 @@ function requestHashOf(body: PlaceOrderBody): string {
 }
 
 
-async function replayOf(db: Database, actor: Actor, key: string, hash: string): Promise<PlacedOrder | null> {
-  const [existing] = await db
-    .select({ id: orders.id, requestHash: orders.requestHash })
-    .from(orders)
-    .where(and(eq(orders.placedBy, actor.userId), eq(orders.idempotencyKey, key)));
-  if (!existing) return null;
+function replayed(existing: OrderReplay, hash: string): PlacedOrder {
   if (existing.requestHash !== hash) {
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一笔不同的订单，请为新订单生成新的 Key');
   }
-  return { orderId: existing.id, replayed: true };
+  return { orderId: existing.orderId, replayed: true };
+}
+
+async function replayOf(db: Database, actor: Actor, key: string, hash: string): Promise<PlacedOrder | null> {
+  const [existing] = await db
+    .select({ orderId: orders.id, requestHash: orders.requestHash })
+    .from(orders)
+    .where(and(eq(orders.placedBy, actor.userId), eq(orders.idempotencyKey, key)));
+  return existing ? replayed(existing, hash) : null;
 }
 
 class KeyTakenConcurrently extends Error {}
@@ -80,17 +83,17 @@ async function placeInOneStatement(db: Database, o: {
   groupBuyId: string; lines: PlacementLine[]; totalFen: number; deliveryCode: string;
 }): Promise<PlacementRow> {
   const { lines, household } = o;
-  const lineValues = sql.join(lines.map((l) => sql`(${l.itemId}::uuid, ${l.qty}::int, ${l.item.name}, ${l.item.unit}, ${l.item.priceFen}::int)`), sql`, `);
-  // Several items: lock their rows in one order (item id) first, so two multi-item orders never deadlock.
-  const locked = lines.length > 1
-    ? sql`locked AS (SELECT i.id FROM ${groupBuyItems} i WHERE i.id IN (SELECT item_id FROM line) ORDER BY i.id FOR UPDATE),`
-    : sql``;
-  const lockedFirst = lines.length > 1 ? sql`AND i.id IN (SELECT id FROM locked)` : sql``;
-  const [row] = await selectRows<PlacementRow & { abort: null }>(db, sql`
-    WITH line (item_id, quantity, name, unit, price_fen) AS (VALUES ${lineValues}),
+  const column = <T>(pick: (l: PlacementLine) => T) => sql.param(lines.map(pick));
+  // One fixed text for any number of lines (a prepared statement). The item rows are locked in one order (item id)
+  // before the stock is taken, so two multi-item orders never deadlock.
+  const [row] = await selectRowsPrepared<PlacementRow & { abort: null }>(db, 'place_order', sql`
+    WITH line AS (
+      SELECT * FROM unnest(${column((l) => l.itemId)}::uuid[], ${column((l) => l.qty)}::int[], ${column((l) => l.item.name)}::text[],
+                           ${column((l) => l.item.unit)}::text[], ${column((l) => l.item.priceFen)}::int[]) AS l(item_id, quantity, name, unit, price_fen)),
     new_order AS (
       INSERT INTO ${orders} (id, community_id, group_buy_id, household_id, building_id, placed_by, idempotency_key, request_hash, total_fen, delivery_code, note)
-      VALUES (${o.orderId}, ${household.communityId}, ${o.groupBuyId}, ${household.householdId}, ${household.buildingId}, ${o.actor.userId}, ${o.key}, ${o.hash}, ${o.totalFen}, ${o.deliveryCode}, ${o.body.note ?? null})
+      VALUES (${o.orderId}::uuid, ${household.communityId}::uuid, ${o.groupBuyId}::uuid, ${household.householdId}::uuid, ${household.buildingId}::uuid,
+              ${o.actor.userId}::uuid, ${o.key}::text, ${o.hash}::text, ${o.totalFen}::int, ${o.deliveryCode}::text, ${o.body.note ?? null}::text)
       ON CONFLICT (placed_by, idempotency_key) DO NOTHING
       RETURNING id, created_at),
     counted AS (
@@ -100,13 +103,13 @@ async function placeInOneStatement(db: Database, o: {
       ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
       WHERE q.quantity + EXCLUDED.quantity <= (SELECT i.per_household_limit FROM ${groupBuyItems} i WHERE i.id = EXCLUDED.item_id)
       RETURNING q.item_id),
-    ${locked}
+    locked AS (SELECT i.id FROM ${groupBuyItems} i WHERE i.id IN (SELECT item_id FROM line) AND (SELECT count(*) FROM counted) = ${lines.length}::int ORDER BY i.id FOR UPDATE),
     taken AS (
       UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - l.quantity
       FROM line l, ${groupBuys} g
       WHERE i.id = l.item_id AND g.id = i.group_buy_id AND i.remaining >= l.quantity AND i.price_fen = l.price_fen
         AND g.published_at IS NOT NULL AND g.closed_at IS NULL AND g.opens_at <= now() AND g.closes_at > now()
-        AND (SELECT count(*) FROM counted) = ${lines.length} ${lockedFirst}
+        AND i.id IN (SELECT id FROM locked)
       RETURNING i.id, i.remaining),
     new_lines AS (
       INSERT INTO ${orderItems} (order_id, item_id, name, unit, price_fen, quantity)
@@ -114,15 +117,15 @@ async function placeInOneStatement(db: Database, o: {
     verdict AS MATERIALIZED (
       SELECT CASE
         WHEN NOT EXISTS (SELECT 1 FROM new_order) THEN 'KEY_TAKEN'
-        WHEN (SELECT count(*) FROM counted) < ${lines.length} THEN 'LIMIT_EXCEEDED'
-        WHEN (SELECT count(*) FROM taken) < ${lines.length} THEN 'NOT_TAKEN'
+        WHEN (SELECT count(*) FROM counted) < ${lines.length}::int THEN 'LIMIT_EXCEEDED'
+        WHEN (SELECT count(*) FROM taken) < ${lines.length}::int THEN 'NOT_TAKEN'
         ELSE 'PLACED' END AS outcome)
     SELECT v.outcome,
            CASE WHEN v.outcome IN ('LIMIT_EXCEEDED', 'NOT_TAKEN') THEN v.outcome::int END AS abort,
            (SELECT (extract(epoch FROM created_at) * 1000)::float8 FROM new_order) AS created_ms,
            (SELECT json_agg(json_build_object('id', t.id, 'remaining', t.remaining)) FROM taken t) AS taken,
            h.unit, h.room, b.name AS building_name
-    FROM verdict v LEFT JOIN (${households} h JOIN ${buildings} b ON b.id = h.building_id) ON h.id = ${household.householdId}`);
+    FROM verdict v LEFT JOIN (${households} h JOIN ${buildings} b ON b.id = h.building_id) ON h.id = ${household.householdId}::uuid`);
   return row!;
 }
 
@@ -133,12 +136,23 @@ export interface PlacedOrder {
   placed?: Order;
 }
 
+/** What the caller's request already knows: the order placed earlier with its key (if any), looked up at `lookedUpAt`. */
+export interface KnownReplay {
+  replay: OrderReplay | null;
+  lookedUpAt: number;
+}
+
 export async function placeOrder(
-  db: Database, actor: Actor, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems,
+  db: Database, actor: Actor, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems, known?: KnownReplay,
 ): Promise<PlacedOrder> {
   const household = actor.households.find((h) => h.householdId === body.householdId);
   if (!household || !can(actor, 'household.act', household)) throw notFound('住户');
   const hash = requestHashOf(body);
+  if (known?.replay) return replayed(known.replay, hash);
+  // Sold out before the replay lookup began: any order placed with this key had committed by then, and there was
+  // none, so the gate's refusal is the whole answer (no database work at all).
+  const soldOutItem = known && gate.soldOut(body.items.map((i) => i.itemId));
+  if (soldOutItem && gate.soldOutBefore(soldOutItem, known.lookedUpAt)) throw outOfStock(soldOutItem, null, 0);
   try {
     return await placeNewOrder(db, actor, body, key, hash, household, gate, published);
   } catch (err) {
