@@ -1,6 +1,6 @@
 // Opens the database the config names: PostgreSQL through `pg`, or embedded PGlite in DATA_DIR.
 import { mkdirSync } from 'node:fs';
-import type { SQL } from 'drizzle-orm';
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { AppConfig } from '../config';
 import * as schema from './schema';
@@ -18,17 +18,21 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 const dialect = new PgDialect();
 
 /**
- * Rows of a raw statement run as a named prepared statement on PostgreSQL: parsed and planned once per connection
- * instead of on every call (for hot, fixed-text statements; the text must not vary, only the parameters). PGlite and
- * transactions run it as a plain statement.
+ * A hot raw statement, written with `sql.placeholder(name)` for every value: its text is built once, and on
+ * PostgreSQL it runs as a named prepared statement (parsed and planned once per connection). PGlite runs it plainly.
  */
-export async function selectRowsPrepared<T>(db: DbOrTx, name: string, query: SQL): Promise<T[]> {
-  const pool = (db as { $client?: { query?: unknown; totalCount?: number } }).$client;
-  if (!pool || typeof pool.query !== 'function' || typeof pool.totalCount !== 'number') return selectRows<T>(db, query);
-  const { sql: text, params } = dialect.sqlToQuery(query);
-  const result = await (pool as unknown as { query: (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: T[] }> })
-    .query({ name, text, values: params });
-  return result.rows;
+export function preparedStatement<Row>(name: string, build: () => SQL) {
+  let query: { sql: string; params: unknown[] } | undefined;
+  return async (db: Database, values: Record<string, unknown>): Promise<Row[]> => {
+    query ??= dialect.sqlToQuery(build());
+    const params = fillPlaceholders(query.params, values);
+    const client = (db as { $client?: { query: (...args: unknown[]) => Promise<{ rows: Row[] }>; totalCount?: number } }).$client;
+    if (!client) throw new Error(`preparedStatement ${name}: needs the database, not a transaction`);
+    const result = typeof client.totalCount === 'number'
+      ? await client.query({ name, text: query.sql, values: params })
+      : await client.query(query.sql, params);
+    return result.rows;
+  };
 }
 
 export interface DatabaseHandle {

@@ -5,7 +5,7 @@ import { groupBuyStateAt, orderCancellableBy, orderTotalFen, type Order, type Or
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
-import { selectRows, selectRowsPrepared, type Database, type DbOrTx } from '../../../db/client';
+import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../../db/client';
 import { buildings, groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, households, orderItems, orders } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import type { SoldOutGate } from '../sold-out-gate';
@@ -71,39 +71,35 @@ function refusalOf(err: unknown): Refusal | null {
   return null;
 }
 
+const value = (name: string) => sql.placeholder(name);
+
 /**
- * Places the order in one statement, so it costs one round trip and the hot stock row stays locked only until that
+ * Places an order in one statement, so it costs one round trip and the hot stock row stays locked only until that
  * statement commits (never across a round trip to this process). In order: claim the idempotency key (a concurrent
  * retry with the same key waits here, then finds it taken and changes nothing), grow the household's running
- * quantities only while they stay within each limit, take the stock only while enough remains at the price and in
- * the window (checked with the database clock), write the lines. A limit or stock miss aborts the whole statement.
+ * quantities only while they stay within each limit, lock the items' rows in one order (item id, so two multi-item
+ * orders never deadlock), take the stock only while enough remains at the price and in the window (checked with the
+ * database clock), write the lines. A limit or stock miss aborts the whole statement. One text for any number of
+ * lines: a prepared statement.
  */
-async function placeInOneStatement(db: Database, o: {
-  orderId: string; actor: Actor; body: PlaceOrderBody; key: string; hash: string; household: Actor['households'][number];
-  groupBuyId: string; lines: PlacementLine[]; totalFen: number; deliveryCode: string;
-}): Promise<PlacementRow> {
-  const { lines, household } = o;
-  const column = <T>(pick: (l: PlacementLine) => T) => sql.param(lines.map(pick));
-  // One fixed text for any number of lines (a prepared statement). The item rows are locked in one order (item id)
-  // before the stock is taken, so two multi-item orders never deadlock.
-  const [row] = await selectRowsPrepared<PlacementRow & { abort: null }>(db, 'place_order', sql`
+const placeStatement = preparedStatement<PlacementRow & { abort: null }>('place_order', () => sql`
     WITH line AS (
-      SELECT * FROM unnest(${column((l) => l.itemId)}::uuid[], ${column((l) => l.qty)}::int[], ${column((l) => l.item.name)}::text[],
-                           ${column((l) => l.item.unit)}::text[], ${column((l) => l.item.priceFen)}::int[]) AS l(item_id, quantity, name, unit, price_fen)),
+      SELECT * FROM unnest(${value('itemIds')}::uuid[], ${value('quantities')}::int[], ${value('names')}::text[],
+                           ${value('units')}::text[], ${value('prices')}::int[]) AS l(item_id, quantity, name, unit, price_fen)),
     new_order AS (
       INSERT INTO ${orders} (id, community_id, group_buy_id, household_id, building_id, placed_by, idempotency_key, request_hash, total_fen, delivery_code, note)
-      VALUES (${o.orderId}::uuid, ${household.communityId}::uuid, ${o.groupBuyId}::uuid, ${household.householdId}::uuid, ${household.buildingId}::uuid,
-              ${o.actor.userId}::uuid, ${o.key}::text, ${o.hash}::text, ${o.totalFen}::int, ${o.deliveryCode}::text, ${o.body.note ?? null}::text)
+      VALUES (${value('orderId')}::uuid, ${value('communityId')}::uuid, ${value('groupBuyId')}::uuid, ${value('householdId')}::uuid, ${value('buildingId')}::uuid,
+              ${value('userId')}::uuid, ${value('key')}::text, ${value('hash')}::text, ${value('totalFen')}::int, ${value('deliveryCode')}::text, ${value('note')}::text)
       ON CONFLICT (placed_by, idempotency_key) DO NOTHING
       RETURNING id, created_at),
     counted AS (
       INSERT INTO ${groupBuyItemHouseholdQuantities} AS q (item_id, household_id, quantity)
-      SELECT l.item_id, ${household.householdId}::uuid, l.quantity FROM line l WHERE EXISTS (SELECT 1 FROM new_order)
+      SELECT l.item_id, ${value('householdId')}::uuid, l.quantity FROM line l WHERE EXISTS (SELECT 1 FROM new_order)
       ORDER BY l.item_id
       ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
       WHERE q.quantity + EXCLUDED.quantity <= (SELECT i.per_household_limit FROM ${groupBuyItems} i WHERE i.id = EXCLUDED.item_id)
       RETURNING q.item_id),
-    locked AS (SELECT i.id FROM ${groupBuyItems} i WHERE i.id IN (SELECT item_id FROM line) AND (SELECT count(*) FROM counted) = ${lines.length}::int ORDER BY i.id FOR UPDATE),
+    locked AS (SELECT i.id FROM ${groupBuyItems} i WHERE i.id IN (SELECT item_id FROM line) AND (SELECT count(*) FROM counted) = ${value('lineCount')}::int ORDER BY i.id FOR UPDATE),
     taken AS (
       UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - l.quantity
       FROM line l, ${groupBuys} g
@@ -117,19 +113,43 @@ async function placeInOneStatement(db: Database, o: {
     verdict AS MATERIALIZED (
       SELECT CASE
         WHEN NOT EXISTS (SELECT 1 FROM new_order) THEN 'KEY_TAKEN'
-        WHEN (SELECT count(*) FROM counted) < ${lines.length}::int THEN 'LIMIT_EXCEEDED'
-        WHEN (SELECT count(*) FROM taken) < ${lines.length}::int THEN 'NOT_TAKEN'
+        WHEN (SELECT count(*) FROM counted) < ${value('lineCount')}::int THEN 'LIMIT_EXCEEDED'
+        WHEN (SELECT count(*) FROM taken) < ${value('lineCount')}::int THEN 'NOT_TAKEN'
         ELSE 'PLACED' END AS outcome)
     SELECT v.outcome,
            CASE WHEN v.outcome IN ('LIMIT_EXCEEDED', 'NOT_TAKEN') THEN v.outcome::int END AS abort,
            (SELECT (extract(epoch FROM created_at) * 1000)::float8 FROM new_order) AS created_ms,
            (SELECT json_agg(json_build_object('id', t.id, 'remaining', t.remaining)) FROM taken t) AS taken,
            h.unit, h.room, b.name AS building_name
-    FROM verdict v LEFT JOIN (${households} h JOIN ${buildings} b ON b.id = h.building_id) ON h.id = ${household.householdId}::uuid`);
+    FROM verdict v LEFT JOIN (${households} h JOIN ${buildings} b ON b.id = h.building_id) ON h.id = ${value('householdId')}::uuid`);
+
+async function placeInOneStatement(db: Database, o: {
+  orderId: string; actor: Actor; body: PlaceOrderBody; key: string; hash: string; household: Actor['households'][number];
+  groupBuyId: string; lines: PlacementLine[]; totalFen: number; deliveryCode: string;
+}): Promise<PlacementRow> {
+  const [row] = await placeStatement(db, {
+    itemIds: o.lines.map((l) => l.itemId),
+    quantities: o.lines.map((l) => l.qty),
+    names: o.lines.map((l) => l.item.name),
+    units: o.lines.map((l) => l.item.unit),
+    prices: o.lines.map((l) => l.item.priceFen),
+    lineCount: o.lines.length,
+    orderId: o.orderId,
+    communityId: o.household.communityId,
+    groupBuyId: o.groupBuyId,
+    householdId: o.household.householdId,
+    buildingId: o.household.buildingId,
+    userId: o.actor.userId,
+    key: o.key,
+    hash: o.hash,
+    totalFen: o.totalFen,
+    deliveryCode: o.deliveryCode,
+    note: o.body.note ?? null,
+  });
   return row!;
 }
 
-/** The order as placed, built from what the transaction returned (no read-back). */
+/** The order as placed, built from what the statement returned (no read-back). */
 export interface PlacedOrder {
   orderId: string;
   replayed: boolean;
