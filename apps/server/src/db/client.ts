@@ -30,9 +30,15 @@ export function preparedStatement<Row>(name: string, build: () => SQL) {
     if (!client) throw new Error(`preparedStatement ${name}: needs the database, not a transaction`);
     const result = typeof client.totalCount === 'number'
       ? await client.query({ name, text: query.sql, values: params })
-      : await client.query(query.sql, params);
+      : await client.query(query.sql, params.map((p) => (Array.isArray(p) ? arrayLiteral(p) : p)));
     return result.rows;
   };
+}
+
+/** A PostgreSQL array literal of text elements: PGlite cannot send a JS array as an enum[] or uuid[] parameter. */
+function arrayLiteral(values: unknown[]): string {
+  const element = (v: unknown) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  return `{${values.map(element).join(',')}}`;
 }
 
 export interface DatabaseHandle {
