@@ -77,9 +77,9 @@ const value = (name: string) => sql.placeholder(name);
  * Places an order in one statement, so it costs one round trip and the hot stock row stays locked only until that
  * statement commits (never across a round trip to this process). In order: claim the idempotency key (a concurrent
  * retry with the same key waits here, then finds it taken and changes nothing), grow the household's running
- * quantities only while they stay within each limit, lock the items' rows in one order (item id, so two multi-item
- * orders never deadlock), take the stock only while enough remains at the price and in the window (checked with the
- * database clock), write the lines. A limit or stock miss aborts the whole statement. One text for any number of
+ * quantities only while they stay within each limit, write the lines, lock the items' rows in one order (item id, so
+ * two multi-item orders never deadlock), take the stock only while enough remains at the price and in the window
+ * (checked with the database clock). A limit or stock miss aborts the whole statement. One text for any number of
  * lines: a prepared statement.
  */
 const placeStatement = preparedStatement<PlacementRow & { abort: null }>('place_order', () => sql`
@@ -99,7 +99,16 @@ const placeStatement = preparedStatement<PlacementRow & { abort: null }>('place_
       ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
       WHERE q.quantity + EXCLUDED.quantity <= (SELECT i.per_household_limit FROM ${groupBuyItems} i WHERE i.id = EXCLUDED.item_id)
       RETURNING q.item_id),
-    locked AS (SELECT i.id FROM ${groupBuyItems} i WHERE i.id IN (SELECT item_id FROM line) AND (SELECT count(*) FROM counted) = ${value('lineCount')}::int ORDER BY i.id FOR UPDATE),
+    -- The lines are written before the hot stock rows are locked, so those stay locked for as little as possible.
+    new_lines AS (
+      INSERT INTO ${orderItems} (order_id, item_id, name, unit, price_fen, quantity)
+      SELECT o.id, l.item_id, l.name, l.unit, l.price_fen, l.quantity FROM new_order o, line l
+      RETURNING item_id),
+    locked AS (
+      SELECT i.id FROM ${groupBuyItems} i
+      WHERE i.id IN (SELECT item_id FROM line) AND (SELECT count(*) FROM counted) = ${value('lineCount')}::int
+        AND (SELECT count(*) FROM new_lines) = ${value('lineCount')}::int
+      ORDER BY i.id FOR UPDATE),
     taken AS (
       UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - l.quantity
       FROM line l, ${groupBuys} g
@@ -107,9 +116,6 @@ const placeStatement = preparedStatement<PlacementRow & { abort: null }>('place_
         AND g.published_at IS NOT NULL AND g.closed_at IS NULL AND g.opens_at <= now() AND g.closes_at > now()
         AND i.id IN (SELECT id FROM locked)
       RETURNING i.id, i.remaining),
-    new_lines AS (
-      INSERT INTO ${orderItems} (order_id, item_id, name, unit, price_fen, quantity)
-      SELECT o.id, l.item_id, l.name, l.unit, l.price_fen, l.quantity FROM new_order o, line l),
     verdict AS MATERIALIZED (
       SELECT CASE
         WHEN NOT EXISTS (SELECT 1 FROM new_order) THEN 'KEY_TAKEN'
