@@ -80,6 +80,7 @@ const routeGuards: Record<string, Guard> = {
   'PUT /api/v1/medicine-requests/{id}/photo': { kind: 'scope', provenBy: 'tests/api/supplies.test.ts' },
   'GET /api/v1/medicine-requests/{id}/photo': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
   'POST /api/v1/checkins': { kind: 'scope', provenBy: 'tests/api/checkins.test.ts' },
+  'GET /api/v1/checkins': { kind: 'scope', provenBy: 'tests/api/checkins.test.ts' },
   'GET /api/v1/households/{id}/checkins': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
   'GET /api/v1/checkins/missed': { kind: 'scope', provenBy: 'tests/api/checkins.test.ts' },
   'GET /api/v1/checkins/export.csv': { kind: 'scope', provenBy: 'tests/api/checkins.test.ts' },
