@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { inProcessBus, redisBus, type FanoutBus, type FanoutTarget } from '../realtime/fanout';
 import { LocalHub } from '../realtime/hub';
+import { visitOncePerPeriod } from '../realtime/rotation';
 
 export interface RealtimeOptions {
   redisUrl: string | null;
@@ -57,20 +58,14 @@ export const realtimePlugin = fp(async function realtimePlugin(app: FastifyInsta
   };
   app.decorate('realtime', realtime);
 
-  const heartbeat = setInterval(() => {
-    for (const connection of hub.connections) {
-      if (!connection.alive) {
-        connection.socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.socket.ping();
-    }
-  }, opts.heartbeatMs ?? 30_000);
-  heartbeat.unref();
+  // Each socket is pinged once per period and dropped at its next turn if it has not answered; the pings are spread
+  // over the period in small slices (a burst of 5,000 pings would stall every request in flight).
+  const stopHeartbeat = visitOncePerPeriod(() => hub.connections, opts.heartbeatMs ?? 30_000, 250, (slice) => {
+    for (const connection of slice) connection.heartbeat();
+  });
 
   app.addHook('preClose', async () => {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     for (const connection of hub.connections) connection.socket.close(1001, 'SERVER_SHUTDOWN');
   });
   app.addHook('onClose', async () => bus.close());

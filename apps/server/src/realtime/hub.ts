@@ -16,7 +16,7 @@ export class ChatConnection {
   state: 'waiting' | 'replaying' | 'live' = 'waiting';
   private held: Delivery[] = [];
   /** Highest seq per group already given to this socket by a replay; live copies at or below it are dropped. */
-  private replayedUpTo = new Map<string, number>();
+  private replayedUpTo: Map<string, number> | null = null;
   alive = true;
 
   constructor(
@@ -42,7 +42,16 @@ export class ChatConnection {
   }
 
   markReplayed(groupId: string, seq: number) {
+    this.replayedUpTo ??= new Map();
     if (seq > (this.replayedUpTo.get(groupId) ?? 0)) this.replayedUpTo.set(groupId, seq);
+  }
+
+  /** One heartbeat turn: drop the socket if it did not answer the previous ping, else ping it again. */
+  heartbeat() {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (!this.alive) return this.socket.terminate();
+    this.alive = false;
+    this.socket.ping();
   }
 
   beginReplay() {
@@ -59,7 +68,7 @@ export class ChatConnection {
 
   private send({ envelope, bytes }: Delivery) {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    if (envelope.groupId && envelope.seq !== undefined && envelope.seq <= (this.replayedUpTo.get(envelope.groupId) ?? 0)) return;
+    if (this.replayedUpTo && envelope.groupId && envelope.seq !== undefined && envelope.seq <= (this.replayedUpTo.get(envelope.groupId) ?? 0)) return;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) return this.cutOff();
     this.socket.send(bytes, { binary: false });
   }
