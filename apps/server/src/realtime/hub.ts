@@ -111,8 +111,9 @@ export class LocalHub {
     return this.byUser.get(userId) ?? [];
   }
 
-  userIds(): string[] {
-    return [...this.byUser.keys()];
+  /** The accounts with a live socket here (keyed by user id). */
+  users(): ReadonlyMap<string, unknown> {
+    return this.byUser;
   }
 
   deliver(envelope: FanoutEnvelope) {
