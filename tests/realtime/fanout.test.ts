@@ -33,7 +33,7 @@ afterAll(async () => {
 /** A second instance: its own connection pool to the same PostgreSQL database (PGlite: the same embedded database). */
 async function secondInstance(): Promise<FastifyInstance> {
   const database = t.database.url ? await openDatabase({ kind: 'postgres', url: t.database.url }) : undefined;
-  const app = await buildApp(loadConfig({ ...env, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) }), { logger: false, database: database ?? t.database });
+  const app = await buildApp(loadConfig({ ...env, ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: t.config.redisKeyPrefix } : {}) }), { logger: false, database: database ?? t.database });
   extra.push({ app, database });
   return app;
 }
@@ -106,7 +106,8 @@ if (redisUrl) {
 
   it('the Redis bus hands an event to its own instance during publish(), never again from the echo, and to the other instance once', async () => {
     const log = { error: () => undefined, warn: () => undefined };
-    const [busA, busB] = await Promise.all([redisBus(redisUrl, log), redisBus(redisUrl, log)]);
+    const channel = `${t.config.redisKeyPrefix}bus-test`;
+    const [busA, busB] = await Promise.all([redisBus(redisUrl, log, channel), redisBus(redisUrl, log, channel)]);
     const gotA: string[] = [];
     const gotB: string[] = [];
     busA.onEnvelope((e) => gotA.push(e.payload));

@@ -10,6 +10,8 @@ import { visitOncePerPeriod } from '../realtime/rotation';
 
 export interface RealtimeOptions {
   redisUrl: string | null;
+  /** Redis pub/sub channel (default `linli:realtime`). */
+  channel?: string;
   /** Server ping interval; a socket that has not answered the previous ping is dropped. */
   heartbeatMs?: number;
   /** A socket whose unsent bytes exceed this is disconnected as a slow consumer. */
@@ -35,7 +37,7 @@ declare module 'fastify' {
 
 export const realtimePlugin = fp(async function realtimePlugin(app: FastifyInstance, opts: RealtimeOptions) {
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  const bus = opts.redisUrl ? await redisBus(opts.redisUrl, app.log) : inProcessBus();
+  const bus = opts.redisUrl ? await redisBus(opts.redisUrl, app.log, opts.channel) : inProcessBus();
   const hub = new LocalHub();
   bus.onEnvelope((envelope) => hub.deliver(envelope));
 

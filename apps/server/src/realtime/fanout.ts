@@ -36,7 +36,6 @@ export function inProcessBus(): FanoutBus {
   };
 }
 
-const channel = 'linli:realtime';
 
 // Frame: the publishing instance's id, a newline, the target as a small JSON header, a newline, then the payload
 // untouched (no second JSON encoding of it). The id comes first so an instance skips its own echo without parsing.
@@ -62,7 +61,11 @@ function decodeFrame(frame: string): FanoutEnvelope | null {
  * instance sees another instance's events in that instance's order. (A group's events posted through two instances
  * may interleave differently on each; clients order by seq, and a resume drops by seq, as for concurrent posts.)
  */
-export async function redisBus(url: string, log: { error: (obj: unknown, msg: string) => void; warn: (obj: unknown, msg: string) => void }): Promise<FanoutBus> {
+export async function redisBus(
+  url: string,
+  log: { error: (obj: unknown, msg: string) => void; warn: (obj: unknown, msg: string) => void },
+  channel = 'linli:realtime',
+): Promise<FanoutBus> {
   const options = { lazyConnect: true, maxRetriesPerRequest: 3, connectTimeout: 5000 } as const;
   const publisher = new Redis(url, options);
   const subscriber = new Redis(url, options);
