@@ -191,51 +191,69 @@ async function helloWorldP99(baseUrl: string, windowMs: number): Promise<number>
 }
 
 /** Idle clients held by a child process, so neither their memory nor their event-loop work lands in this process. */
-async function idleClients(urls: string[], resume: boolean) {
+function idleClients() {
   const child = fork(fileURLToPath(new URL('./idle-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', '--expose-gc'] });
   const reply = <T>() => new Promise<T>((resolve, reject) => {
-    child.once('message', (m: T & { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
-    child.once('exit', (code) => reject(new Error(`idle clients exited with ${code}`)));
+    const onExit = (code: number | null) => reject(new Error(`idle clients exited with ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (m: T & { error?: string }) => {
+      child.off('exit', onExit);
+      if (m.error) reject(new Error(m.error));
+      else resolve(m);
+    });
   });
-  child.send({ open: { urls, resume } });
-  const opened = await reply<{ opened: number; clientBytesPerSocket: number }>();
   return {
-    ...opened,
+    async open(urls: string[], resume: boolean) {
+      const opened = reply<{ opened: number; clientBytesPerSocket: number }>();
+      child.send({ open: { urls, resume } });
+      return opened;
+    },
     async close() {
-      const closed = reply<{ closed: true }>().catch(() => undefined);
+      const exited = new Promise((r) => child.once('exit', r));
       child.send({ close: true });
-      await closed;
+      await exited;
     },
   };
 }
 
 const periodWindowMs = 31_000;
 
+/**
+ * Server-side bytes per idle socket: the growth from `idleSockets / 2` to `idleSockets` sockets (the marginal cost,
+ * free of one-time costs such as compiled code and of garbage left by an earlier phase), after forced GCs.
+ */
+async function memoryPerSocket(clients: ReturnType<typeof idleClients>, url: (i: number) => string, resume: boolean, settleMs: number) {
+  const half = idleSockets / 2;
+  const batch = (from: number) => Array.from({ length: half }, (_, i) => url(from + i));
+  await clients.open(batch(0), resume);
+  await new Promise((r) => setTimeout(r, settleMs));
+  const atHalf = await settledMemory();
+  const { clientBytesPerSocket } = await clients.open(batch(half), resume);
+  await new Promise((r) => setTimeout(r, settleMs));
+  return { serverBytes: ((await settledMemory()) - atHalf) / half, clientBytes: clientBytesPerSocket };
+}
+
 async function measureIdle(app: App, baseUrl: string, tokens: string[]) {
   if (!global.gc) throw new Error('bench/chat-fanout: the memory figures need NODE_OPTIONS=--expose-gc');
   const withoutSockets = await helloWorldP99(baseUrl, periodWindowMs);
 
-  const before = await settledMemory();
-  const ours = await idleClients(Array.from({ length: idleSockets }, (_, i) => `${baseUrl.replace('http', 'ws')}/api/v1/ws?token=${tokens[i % tokens.length]}`), true);
-  await new Promise((r) => setTimeout(r, 3000)); // past the resume grace: every socket live, as it stays
-  const oursBytes = ((await settledMemory()) - before) / idleSockets;
+  const ours = idleClients();
+  // Past the resume grace before measuring: every socket live, as it stays.
+  const oursMemory = await memoryPerSocket(ours, (i) => `${baseUrl.replace('http', 'ws')}/api/v1/ws?token=${tokens[i % tokens.length]}`, true, 3000);
   // The hub holds every connection while measured (nothing was collected away).
   if (app.realtime.hub.connections.size !== idleSockets) throw new Error(`expected ${idleSockets} live sockets, hub has ${app.realtime.hub.connections.size}`);
   const withSockets = await helloWorldP99(baseUrl, periodWindowMs);
   await ours.close();
-  await new Promise((r) => setTimeout(r, 1000));
 
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
-  const bareBefore = await settledMemory();
-  const bare = await idleClients(Array.from({ length: idleSockets }, () => `ws://127.0.0.1:${port}`), false);
-  await new Promise((r) => setTimeout(r, 1000));
-  const bareBytes = ((await settledMemory()) - bareBefore) / idleSockets;
+  const bare = idleClients();
+  const bareMemory = await memoryPerSocket(bare, () => `ws://127.0.0.1:${port}`, false, 1000);
   if (server.clients.size !== idleSockets) throw new Error(`expected ${idleSockets} bare sockets, server has ${server.clients.size}`);
   await bare.close();
   await new Promise((r) => server.close(r));
-  return { oursBytes, bareBytes, oursClientBytes: ours.clientBytesPerSocket, withoutSockets, withSockets };
+  return { oursBytes: oursMemory.serverBytes, bareBytes: bareMemory.serverBytes, oursClientBytes: oursMemory.clientBytes, withoutSockets, withSockets };
 }
 
 async function fanoutRun(url: string, redisUrl: string | null) {
@@ -300,7 +318,7 @@ export async function runChatFanoutBench(): Promise<BenchResult[]> {
     { figure: 'chat: fan-out only (hub → all 500), p50', ours: f.hubP50, ceiling: bare.p50, unit: 'ms', ratio: bare.p50 / f.hubP50 },
     { figure: 'chat: fan-out only (hub → all 500), p99', ours: f.hubP99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.hubP99, note: 'target: ours within 1.25× the bare broadcast (ratio ≥ 0.8)' },
     { figure: 'chat: messages/s delivered to all 500', ours: f.perSecond, ceiling: bare.perSecond, unit: 'msg/s', ratio: f.perSecond / bare.perSecond },
-    { figure: 'chat: memory per idle socket at 5,000, server side (clients in a child process)', ours: idle.oursBytes / 1024, ceiling: idle.bareBytes / 1024, unit: 'KiB', ratio: idle.bareBytes / idle.oursBytes, note: `heapUsed + external after forced GCs, with the sockets held; the clients take ${(idle.oursClientBytes / 1024).toFixed(1)} KiB per socket in their own process` },
+    { figure: 'chat: memory per idle socket at 5,000, server side (clients in a child process)', ours: idle.oursBytes / 1024, ceiling: idle.bareBytes / 1024, unit: 'KiB', ratio: idle.bareBytes / idle.oursBytes, note: `growth of heapUsed + external from 2,500 to 5,000 sockets after forced GCs, sockets held; the clients take ${(idle.oursClientBytes / 1024).toFixed(1)} KiB per socket in their own process` },
     { figure: 'hello-world p99 with 5,000 idle sockets (ceiling: without)', ours: idle.withSockets, ceiling: idle.withoutSockets, unit: 'ms', ratio: idle.withoutSockets / idle.withSockets, note: `target: ratio ≥ 0.91 (p99 moves by at most 10%); each measured over ${periodWindowMs / 1000} s, one full heartbeat and membership-refresh period` },
   ];
   if (redis) {

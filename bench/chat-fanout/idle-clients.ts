@@ -1,6 +1,7 @@
 // Child process of bench/chat-fanout: holds many idle WebSocket clients, so the server's memory and latency are
 // measured without the clients' own memory and event-loop work in the same process.
-// Protocol (IPC): parent sends { open: { urls, resume } } → child answers { opened, clientBytesPerSocket };
+// Protocol (IPC): parent sends { open: { urls, resume } } (any number of times; sockets add up) → child answers
+// { opened (total), clientBytesPerSocket (of this batch) };
 // parent sends { close: true } → child terminates every socket, answers { closed: true } and exits.
 import WebSocket from 'ws';
 
@@ -27,7 +28,7 @@ async function open({ urls, resume }: OpenRequest) {
     })))));
   }
   await new Promise((r) => setTimeout(r, 500));
-  return { opened: sockets.length, clientBytesPerSocket: (settledMemory() - before) / sockets.length };
+  return { opened: sockets.length, clientBytesPerSocket: (settledMemory() - before) / urls.length };
 }
 
 process.on('message', (message: { open?: OpenRequest; close?: true }) => {

@@ -187,6 +187,19 @@ describe('liveness and back-pressure', () => {
   }, 60_000);
 });
 
+describe('memory of an open socket', () => {
+  it('does not keep the upgrade request alive: no placeholder response on the TCP socket, no listener holding request and reply', async () => {
+    await connect('13801110200');
+    const connections = [...t.app.realtime.hub.connections];
+    expect(connections.length).toBeGreaterThan(0);
+    for (const c of connections) {
+      const tcp = (c.socket as unknown as { _socket: { _httpMessage: unknown } })._socket;
+      expect(tcp._httpMessage).toBeNull();
+      expect(c.socket.listenerCount('error')).toBe(1);
+    }
+  });
+});
+
 describe('membership of open sockets', () => {
   it('the batched refresh query gives every account the same groups as reading its roles and bindings one by one', async () => {
     const { users } = await import('@linli/server/db/schema/index');
