@@ -100,7 +100,9 @@ export class LocalHub {
   }
 
   /** Re-indexes a socket whose groups changed (a binding approved, a household moved out, a grid reassigned). */
-  setBuildings(connection: ChatConnection, buildingIds: Iterable<string>) {
+  setBuildings(connection: ChatConnection, buildingIds: readonly string[]) {
+    const current = connection.buildingIds;
+    if (buildingIds.length === current.size && buildingIds.every((b) => current.has(b))) return; // the usual refresh: no change
     const next = new Set(buildingIds);
     for (const b of connection.buildingIds) if (!next.has(b)) removeFrom(this.byBuilding, b, connection);
     for (const b of next) if (!connection.buildingIds.has(b)) addTo(this.byBuilding, b, connection);

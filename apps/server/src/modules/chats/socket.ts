@@ -26,7 +26,7 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
 
   // Membership of open sockets is re-read once per period: one query per tick for a slice of the connected accounts
   // (not one timer or one query per socket, and not a burst every 30 s), so a household that moved out stops hearing.
-  const stopRefresher = visitOncePerPeriod(() => hub.users(), opts.membershipRefreshMs ?? 30_000, 1000, (userIds) => {
+  const stopRefresher = visitOncePerPeriod(() => hub.users(), opts.membershipRefreshMs ?? 30_000, 500, (userIds) => {
     memberBuildingIdsOfUsers(app.db, userIds)
       .then((byUser) => {
         for (const [userId, ids] of byUser) for (const c of [...hub.ofUser(userId)]) hub.setBuildings(c, ids);
