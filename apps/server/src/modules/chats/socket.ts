@@ -1,5 +1,6 @@
 // GET /ws?token=: the live channel. Authenticates by token, joins the socket to the caller's groups, replays a resume
-// exactly once and in order, then goes live. Membership of open sockets is re-read every period so a household that moved out stops hearing.
+// exactly once and in order, then goes live. Membership of open sockets is re-read every period, so a household that
+// moved out stops hearing.
 import { ClientFrame, ErrorBody, WsQuery, wsCloseCodes, type RealtimeEvent } from '@linli/shared';
 import { sql } from 'drizzle-orm';
 import type { ServerResponse } from 'node:http';
