@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       database: { kind: 'pglite', dataDir: '.data' },
       redisUrl: null,
+      redisKeyPrefix: 'linli:',
       jwtSecret: expect.any(String),
       passTokenSecret: null,
       devLogin: true,

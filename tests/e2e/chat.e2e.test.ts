@@ -73,3 +73,39 @@ test('staff posts an urgent notice; it is pinned for the resident, who acknowled
   await resident.close();
   await staff.close();
 }, 120_000);
+
+test('staff long-press a resident\'s message → 禁言 → 1 小时; the resident sees it and cannot send', async () => {
+  const staff = await openPhonePage(product.browser);
+  await logInAs(staff, product.url, '13900000001');
+  await staff.locator('.role-tab-bar').getByText('通知').click();
+  await staff.locator(visible).locator('.notices__group', { hasText: '1号楼群' }).click();
+  const message = staff.locator(visible).locator('.chat-room__message', { hasText: '1单元门口的消毒液没了' });
+  await message.waitFor();
+  const choose = async (label: string) => {
+    const cell = staff.locator('.taro-actionsheet__cell:visible', { hasText: new RegExp(`^${label}$`) });
+    await cell.first().click();
+  };
+  await message.dispatchEvent('longpress');
+  await choose('禁言');
+  await choose('禁言 1 小时');
+  await staff.getByText(/已禁言.+至/).waitFor({ timeout: 10_000 });
+  await screenshot(staff, 'chat-mute');
+
+  const resident = await openPhonePage(product.browser);
+  await logInAs(resident, product.url, '13801230100');
+  await resident.locator(visible).locator('.chat-list__group', { hasText: '1号楼群' }).click();
+  await resident.locator(visible).getByText(/您已被禁言至/).waitFor();
+  const login = await (await fetch(`${product.url}/api/v1/auth/dev-login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13801230100' }),
+  })).json() as { accessToken: string };
+  const chats = await (await fetch(`${product.url}/api/v1/chats`, { headers: { authorization: `Bearer ${login.accessToken}` } })).json() as { items: { id: string; name: string }[] };
+  const group = chats.items.find((g) => g.name === '1号楼群')!;
+  const refused = await fetch(`${product.url}/api/v1/chats/${group.id}/messages`, {
+    method: 'POST', headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId: 'muted-1', text: '还能发吗' }),
+  });
+  expect(refused.status).toBe(403);
+  expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('MUTED');
+  await resident.close();
+  await staff.close();
+}, 120_000);

@@ -98,6 +98,7 @@ const routeGuards: Record<string, Guard> = {
   'POST /api/v1/testing-rounds/{id}/buildings/{buildingId}/done': { kind: 'scope', provenBy: 'tests/matrix/scope.test.ts' },
   'GET /api/v1/dashboard': { kind: 'scope', provenBy: 'tests/api/help-care-testing.test.ts' },
   'GET /api/v1/pass-policy': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
+  'GET /api/v1/ws': { kind: 'scope', provenBy: 'tests/realtime/socket.test.ts' },
   'PUT /api/v1/pass-policy': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
   'GET /api/v1/passes': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },
   'POST /api/v1/passes': { kind: 'scope', provenBy: 'tests/api/passes.test.ts' },

@@ -6,6 +6,7 @@ import { buildApp } from '@linli/server/app';
 import { loadConfig } from '@linli/server/config';
 import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
 import { buildings } from '@linli/server/db/schema/index';
+import { redisBus } from '@linli/server/realtime/fanout';
 import { createTestApp, type TestApp } from '../support/app';
 import { openSocket, socketUrl } from '../support/ws-client';
 
@@ -32,9 +33,16 @@ afterAll(async () => {
 /** A second instance: its own connection pool to the same PostgreSQL database (PGlite: the same embedded database). */
 async function secondInstance(): Promise<FastifyInstance> {
   const database = t.database.url ? await openDatabase({ kind: 'postgres', url: t.database.url }) : undefined;
-  const app = await buildApp(loadConfig({ ...env, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) }), { logger: false, database: database ?? t.database });
+  const app = await buildApp(loadConfig({ ...env, ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: t.config.redisKeyPrefix } : {}) }), { logger: false, database: database ?? t.database });
   extra.push({ app, database });
   return app;
+}
+
+/** The address an instance listens on (the first test started instance A listening). */
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('instance is not listening');
+  return `http://127.0.0.1:${address.port}`;
 }
 
 async function login(app: FastifyInstance, phone: string) {
@@ -64,6 +72,57 @@ if (redisUrl) {
     await new Promise((r) => setTimeout(r, 200));
     expect(socket.events.filter((e) => e.type === 'message')).toHaveLength(1);
     await socket.close();
+  });
+
+  it('the posting instance delivers to its own sockets at once and skips its own echo; each socket gets every post once, in the order of the posts', async () => {
+    const a = t.app;
+    const b = await secondInstance();
+    const onA = openSocket(socketUrl(listeningUrl(a), await login(a, '13801110200')));
+    const onB = openSocket(socketUrl(await b.listen({ port: 0, host: '127.0.0.1' }), await login(b, '13801120100')));
+    for (const socket of [onA, onB]) {
+      await socket.opened;
+      socket.send({ type: 'resume', after: {} });
+      await socket.waitFor((e) => e.type === 'resumed');
+    }
+    const token = await login(b, '13801110100');
+    const ids: string[] = [];
+    for (let n = 0; n < 20; n++) {
+      const res = await b.inject({
+        method: 'POST', url: `/api/v1/chats/${building1}/messages`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { clientId: `order-${n}`, text: `第 ${n + 1} 条` },
+      });
+      expect(res.statusCode).toBe(201);
+      ids.push(res.json().id);
+    }
+    for (const socket of [onA, onB]) await socket.waitFor((e) => e.type === 'message' && e.message.id === ids.at(-1));
+    await new Promise((r) => setTimeout(r, 200));
+    for (const socket of [onA, onB]) {
+      expect(socket.events.filter((e) => e.type === 'message').map((e) => e.message.id)).toEqual(ids);
+    }
+    await onA.close();
+    await onB.close();
+  });
+
+  it('the Redis bus hands an event to its own instance during publish(), never again from the echo, and to the other instance once', async () => {
+    const log = { error: () => undefined, warn: () => undefined };
+    const channel = `${t.config.redisKeyPrefix}bus-test`;
+    const [busA, busB] = await Promise.all([redisBus(redisUrl, log, channel), redisBus(redisUrl, log, channel)]);
+    const gotA: string[] = [];
+    const gotB: string[] = [];
+    busA.onEnvelope((e) => gotA.push(e.payload));
+    busB.onEnvelope((e) => gotB.push(e.payload));
+    try {
+      const published = busA.publish({ buildingIds: ['b'], groupId: 'b', seq: 1, payload: '{"n":1}' });
+      expect(gotA).toEqual(['{"n":1}']);
+      await published;
+      for (let waited = 0; gotB.length === 0 && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(gotB).toEqual(['{"n":1}']);
+      expect(gotA).toEqual(['{"n":1}']);
+    } finally {
+      await Promise.all([busA.close(), busB.close()]);
+    }
   });
 } else {
   it('without REDIS_URL uses the in-process bus: a socket hears posts made through its own instance, not through another', async () => {

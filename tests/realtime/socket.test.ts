@@ -61,6 +61,14 @@ describe('authentication', () => {
     expect(res.statusCode).toBe(426);
     expect(res.json().error.code).toBe('UPGRADE_REQUIRED');
   });
+
+  it('is described in the OpenAPI document: the token query, the frames a client sends and the events it gets', async () => {
+    const doc = (await t.app.inject({ url: '/docs/json' })).json();
+    const operation = doc.paths['/api/v1/ws']?.get;
+    expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'token', in: 'query' })]));
+    for (const word of ['resume', 'message', 'recall', 'notice', 'read', '4001', 'SLOW_CONSUMER']) expect(operation.description).toContain(word);
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '426']));
+  });
 });
 
 describe('isolation', () => {
@@ -179,7 +187,34 @@ describe('liveness and back-pressure', () => {
   }, 60_000);
 });
 
+describe('memory of an open socket', () => {
+  it('does not keep the upgrade request alive: no placeholder response on the TCP socket, no listener holding request and reply', async () => {
+    await connect('13801110200');
+    const connections = [...t.app.realtime.hub.connections];
+    expect(connections.length).toBeGreaterThan(0);
+    for (const c of connections) {
+      const tcp = (c.socket as unknown as { _socket: { _httpMessage: unknown } })._socket;
+      expect(tcp._httpMessage).toBeNull();
+      expect(c.socket.listenerCount('error')).toBe(1);
+    }
+  });
+});
+
 describe('membership of open sockets', () => {
+  it('the batched refresh query gives every account the same groups as reading its roles and bindings one by one', async () => {
+    const { users } = await import('@linli/server/db/schema/index');
+    const { loadActor } = await import('@linli/server/authorization/actor');
+    const { memberBuildingIds, memberBuildingIdsOfUsers } = await import('@linli/server/modules/chats/queries');
+    const all = await t.db.select({ id: users.id }).from(users);
+    const ids = all.map((u) => u.id);
+    const batched = await memberBuildingIdsOfUsers(t.db, ids);
+    const oneByOne = new Map<string, string[]>();
+    for (const id of ids) oneByOne.set(id, (await memberBuildingIds(t.db, await loadActor(t.db, id))).sort());
+    expect(new Map([...batched].map(([id, b]) => [id, [...new Set(b)].sort()]))).toEqual(oneByOne);
+    // Residents, grid workers and admins are all among them, and they differ.
+    expect(new Set([...oneByOne.values()].map((b) => b.length)).size).toBeGreaterThan(2);
+  });
+
   it('stops pushing to a socket whose household moved out, within the refresh period', async () => {
     const { householdBindings, users } = await import('@linli/server/db/schema/index');
     const socket = await connect('13801140100');

@@ -1,12 +1,15 @@
 // The app in-process on a fresh database, with helpers to log in and call the API as a given phone.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuildAppOptions } from '@linli/server/app';
-import { loadConfig } from '@linli/server/config';
+import { loadConfig, type AppConfig } from '@linli/server/config';
 import { seedDemoCommunity } from '@linli/server/db/seed-demo';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export interface TestApp {
   app: FastifyInstance;
+  /** The configuration it was built with (a second instance sharing its Redis reuses it). */
+  config: AppConfig;
   database: TestDatabase;
   db: TestDatabase['db'];
   /** Dev log-in; returns the access token and the account id. */
@@ -25,12 +28,17 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   if ((options.seed ?? 'demo') === 'demo') await seedDemoCommunity(database.db);
-  const config = loadConfig({ NODE_ENV: 'test', SEED_DEMO: 'off', LOGIN_RATE_LIMIT_PER_IP: '100000', LOGIN_RATE_LIMIT_PER_PHONE: '100000', ...options.env });
+  // Each test app has its own Redis keys and channel (rate limits must not carry over between runs or files).
+  const config = loadConfig({
+    NODE_ENV: 'test', SEED_DEMO: 'off', LOGIN_RATE_LIMIT_PER_IP: '100000', LOGIN_RATE_LIMIT_PER_PHONE: '100000',
+    REDIS_KEY_PREFIX: `linli-test-${randomUUID()}:`, ...options.env,
+  });
   const app = await buildApp(config, { logger: false, ...options.build, database });
   await app.ready();
   const tokens = new Map<string, { token: string; refreshToken: string; userId: string }>();
   return {
     app,
+    config,
     database,
     db: database.db,
     async login(phone) {

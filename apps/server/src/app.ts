@@ -45,6 +45,7 @@ import { answerFrameworkError, errorsPlugin } from './plugins/errors';
 import { h5Plugin } from './plugins/h5';
 import { openapiPlugin } from './plugins/openapi';
 import { securityPlugin } from './plugins/security';
+import { redisPlugin } from './plugins/redis';
 
 export interface BuildAppOptions {
   /** An already-open database (tests); otherwise the one the config names is opened, migrated and closed with the app. */
@@ -92,6 +93,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(errorsPlugin);
+  await app.register(redisPlugin, { url: config.redisUrl, prefix: config.redisKeyPrefix });
   await app.register(securityPlugin);
   // Cheap phones on congested networks: the h5 scripts shrink from ~450 KB to ~140 KB, lists by a similar factor.
   await app.register(fastifyCompress, { threshold: 1024 });
@@ -113,7 +115,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   await app.register(databasePlugin, { handle, closeOnShutdown: ownsDatabase });
   await app.register(authenticationPlugin, { secret: config.jwtSecret });
   await app.register(openapiPlugin);
-  await app.register(realtimePlugin, { redisUrl: config.redisUrl, ...options.realtime });
+  await app.register(realtimePlugin, { redisUrl: config.redisUrl, channel: `${config.redisKeyPrefix}realtime`, ...options.realtime });
   await app.register(chatSystemMessagesPlugin);
 
   await app.register(healthModule, { expectedMigrations: expectedMigrationCount(migrationsFolder) });

@@ -22,6 +22,7 @@ const EnvSchema = z
       .optional(),
     DATA_DIR: z.string().min(1).default('.data'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }).optional(),
+    REDIS_KEY_PREFIX: z.string().min(1).max(64).default('linli:'),
     JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
     PASS_TOKEN_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
     AUTH_DEV_LOGIN: flag.optional(),
@@ -60,6 +61,8 @@ export interface AppConfig {
   host: string;
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null };
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel (several deployments, or test runs, can share one Redis). */
+  redisKeyPrefix: string;
   jwtSecret: string;
   /** Key material for the entry-pass QR tokens; null → derived from jwtSecret. */
   passTokenSecret: string | null;
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.DATA_DIR },
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     jwtSecret: e.JWT_SECRET ?? developmentJwtSecret,
     passTokenSecret: e.PASS_TOKEN_SECRET ?? null,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',

@@ -1,7 +1,7 @@
 // Building group chats and notices: REST calls typed by the shared schemas, image upload/download with the token.
 import Taro from '@tarojs/taro';
 import {
-  Ack, ChatGroupDetail, ChatGroupList, ChatImage, ChatMemberList, ChatMessage, MessageList, Notice, NoticeList, NoticeStats, ReadMark,
+  Ack, ChatGroupDetail, ChatGroupList, ChatImage, ChatMemberList, ChatMessage, MessageList, Mute, Notice, NoticeList, NoticeStats, ReadMark,
   type CreateNoticeBody, type PostMessageBody,
 } from '@linli/shared';
 import { api, ApiError, request } from './api';
@@ -20,6 +20,9 @@ export const recallMessage = (groupId: string, messageId: string) =>
   request(`/api/v1/chats/${enc(groupId)}/messages/${enc(messageId)}`, { method: 'DELETE', schema: ChatMessage });
 export const markRead = (groupId: string, seq: number) => api.post(`/api/v1/chats/${enc(groupId)}/read`, ReadMark, { seq });
 export const listMembers = (groupId: string) => api.get(`/api/v1/chats/${enc(groupId)}/members`, ChatMemberList);
+/** Staff: mute a member for `minutes` (0 lifts the mute). */
+export const muteMember = (groupId: string, userId: string, minutes: number) =>
+  api.post(`/api/v1/chats/${enc(groupId)}/mutes`, Mute, { userId, minutes });
 
 /** A fresh id for a message being sent, kept for its retries so a re-send is never a duplicate. */
 export function newClientId(): string {

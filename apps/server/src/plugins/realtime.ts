@@ -6,9 +6,12 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { inProcessBus, redisBus, type FanoutBus, type FanoutTarget } from '../realtime/fanout';
 import { LocalHub } from '../realtime/hub';
+import { visitOncePerPeriod } from '../realtime/rotation';
 
 export interface RealtimeOptions {
   redisUrl: string | null;
+  /** Redis pub/sub channel (default `linli:realtime`). */
+  channel?: string;
   /** Server ping interval; a socket that has not answered the previous ping is dropped. */
   heartbeatMs?: number;
   /** A socket whose unsent bytes exceed this is disconnected as a slow consumer. */
@@ -34,7 +37,7 @@ declare module 'fastify' {
 
 export const realtimePlugin = fp(async function realtimePlugin(app: FastifyInstance, opts: RealtimeOptions) {
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  const bus = opts.redisUrl ? await redisBus(opts.redisUrl, app.log) : inProcessBus();
+  const bus = opts.redisUrl ? await redisBus(opts.redisUrl, app.log, opts.channel) : inProcessBus();
   const hub = new LocalHub();
   bus.onEnvelope((envelope) => hub.deliver(envelope));
 
@@ -57,20 +60,15 @@ export const realtimePlugin = fp(async function realtimePlugin(app: FastifyInsta
   };
   app.decorate('realtime', realtime);
 
-  const heartbeat = setInterval(() => {
-    for (const connection of hub.connections) {
-      if (!connection.alive) {
-        connection.socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.socket.ping();
-    }
-  }, opts.heartbeatMs ?? 30_000);
-  heartbeat.unref();
+  // Each socket is pinged once per period and dropped at its next turn if it has not answered; the pings are spread
+  // over the period in slices every 50 ms (a burst of 5,000 pings would stall every request in flight; a slice of
+  // 5,000 / 600 keeps each stall well under a millisecond).
+  const stopHeartbeat = visitOncePerPeriod(() => hub.connections, opts.heartbeatMs ?? 30_000, 50, (slice) => {
+    for (const connection of slice) connection.heartbeat();
+  });
 
   app.addHook('preClose', async () => {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     for (const connection of hub.connections) connection.socket.close(1001, 'SERVER_SHUTDOWN');
   });
   app.addHook('onClose', async () => bus.close());

@@ -1,4 +1,4 @@
-// Security headers and the rate limiter (routes opt in; log-in is limited per phone and per IP).
+// Security headers and the rate limiter (routes opt in; log-in is limited per phone and per IP; shared through Redis when set).
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
@@ -17,5 +17,10 @@ export const securityPlugin = fp(async function securityPlugin(app: FastifyInsta
       },
     },
   });
-  await app.register(fastifyRateLimit, { global: false });
+  // With Redis every instance counts against the same budget (log-in per phone and IP); a Redis outage lets requests
+  // through rather than locking everybody out.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(app.redis ? { redis: app.redis.client, nameSpace: `${app.redis.prefix}rate-limit:`, skipOnError: true } : {}),
+  });
 });

@@ -1,4 +1,5 @@
 // How an event reaches every instance: in process (one instance), or through Redis pub/sub (N instances act as one).
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 
 /** Who an event is for, and (for chat messages) its place in a group so a resuming socket can drop duplicates. */
@@ -35,33 +36,46 @@ export function inProcessBus(): FanoutBus {
   };
 }
 
-const channel = 'linli:realtime';
 
-// Frame: the target as a small JSON header, a newline, then the payload untouched (no second JSON encoding of it).
-function encodeFrame(envelope: FanoutEnvelope): string {
+// Frame: the publishing instance's id, a newline, the target as a small JSON header, a newline, then the payload
+// untouched (no second JSON encoding of it). The id comes first so an instance skips its own echo without parsing.
+function encodeFrame(origin: string, envelope: FanoutEnvelope): string {
   const { payload, ...target } = envelope;
-  return `${JSON.stringify(target)}\n${payload}`;
+  return `${origin}\n${JSON.stringify(target)}\n${payload}`;
 }
 
 function decodeFrame(frame: string): FanoutEnvelope | null {
-  const cut = frame.indexOf('\n');
-  if (cut < 0) return null;
+  const afterOrigin = frame.indexOf('\n') + 1;
+  const cut = frame.indexOf('\n', afterOrigin);
+  if (afterOrigin === 0 || cut < 0) return null;
   try {
-    return { ...(JSON.parse(frame.slice(0, cut)) as FanoutTarget), payload: frame.slice(cut + 1) };
+    return { ...(JSON.parse(frame.slice(afterOrigin, cut)) as FanoutTarget), payload: frame.slice(cut + 1) };
   } catch {
     return null;
   }
 }
 
-/** Publishes on one channel; every instance (this one included) subscribes and delivers to its own sockets. */
-export async function redisBus(url: string, log: { error: (obj: unknown, msg: string) => void; warn: (obj: unknown, msg: string) => void }): Promise<FanoutBus> {
+/**
+ * Delivers to this instance's sockets at once, in publish order, and publishes on one Redis channel for the other
+ * instances; each instance skips the echo of its own frames. Redis keeps one publisher's frames in order, so every
+ * instance sees another instance's events in that instance's order. (A group's events posted through two instances
+ * may interleave differently on each; clients order by seq, and a resume drops by seq, as for concurrent posts.)
+ */
+export async function redisBus(
+  url: string,
+  log: { error: (obj: unknown, msg: string) => void; warn: (obj: unknown, msg: string) => void },
+  channel = 'linli:realtime',
+): Promise<FanoutBus> {
   const options = { lazyConnect: true, maxRetriesPerRequest: 3, connectTimeout: 5000 } as const;
   const publisher = new Redis(url, options);
   const subscriber = new Redis(url, options);
   for (const client of [publisher, subscriber]) client.on('error', (err) => log.warn({ err }, 'Redis connection error; retrying'));
   await Promise.all([publisher.connect(), subscriber.connect()]);
+  const origin = randomUUID();
+  const ownPrefix = `${origin}\n`;
   const handlers: ((e: FanoutEnvelope) => void)[] = [];
   subscriber.on('message', (_channel: string, frame: string) => {
+    if (frame.startsWith(ownPrefix)) return;
     const envelope = decodeFrame(frame);
     if (!envelope) return log.error({ frame: frame.slice(0, 200) }, 'malformed realtime frame ignored');
     for (const handler of handlers) handler(envelope);
@@ -70,7 +84,11 @@ export async function redisBus(url: string, log: { error: (obj: unknown, msg: st
   return {
     kind: 'redis',
     async publish(envelope) {
-      await publisher.publish(channel, encodeFrame(envelope));
+      for (const handler of handlers) handler(envelope);
+      // Not awaited by the caller's request: the local sockets already have it, and ioredis sends in call order.
+      publisher.publish(channel, encodeFrame(origin, envelope)).catch((err: unknown) => {
+        log.error({ err }, 'realtime publish to Redis failed; other instances catch up through resume');
+      });
     },
     onEnvelope(handler) {
       handlers.push(handler);

@@ -16,7 +16,7 @@ export class ChatConnection {
   state: 'waiting' | 'replaying' | 'live' = 'waiting';
   private held: Delivery[] = [];
   /** Highest seq per group already given to this socket by a replay; live copies at or below it are dropped. */
-  private replayedUpTo = new Map<string, number>();
+  private replayedUpTo: Map<string, number> | null = null;
   alive = true;
 
   constructor(
@@ -42,7 +42,16 @@ export class ChatConnection {
   }
 
   markReplayed(groupId: string, seq: number) {
+    this.replayedUpTo ??= new Map();
     if (seq > (this.replayedUpTo.get(groupId) ?? 0)) this.replayedUpTo.set(groupId, seq);
+  }
+
+  /** One heartbeat turn: drop the socket if it did not answer the previous ping, else ping it again. */
+  heartbeat() {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (!this.alive) return this.socket.terminate();
+    this.alive = false;
+    this.socket.ping();
   }
 
   beginReplay() {
@@ -59,7 +68,7 @@ export class ChatConnection {
 
   private send({ envelope, bytes }: Delivery) {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    if (envelope.groupId && envelope.seq !== undefined && envelope.seq <= (this.replayedUpTo.get(envelope.groupId) ?? 0)) return;
+    if (this.replayedUpTo && envelope.groupId && envelope.seq !== undefined && envelope.seq <= (this.replayedUpTo.get(envelope.groupId) ?? 0)) return;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) return this.cutOff();
     this.socket.send(bytes, { binary: false });
   }
@@ -91,7 +100,9 @@ export class LocalHub {
   }
 
   /** Re-indexes a socket whose groups changed (a binding approved, a household moved out, a grid reassigned). */
-  setBuildings(connection: ChatConnection, buildingIds: Iterable<string>) {
+  setBuildings(connection: ChatConnection, buildingIds: readonly string[]) {
+    const current = connection.buildingIds;
+    if (buildingIds.length === current.size && buildingIds.every((b) => current.has(b))) return; // the usual refresh: no change
     const next = new Set(buildingIds);
     for (const b of connection.buildingIds) if (!next.has(b)) removeFrom(this.byBuilding, b, connection);
     for (const b of next) if (!connection.buildingIds.has(b)) addTo(this.byBuilding, b, connection);
@@ -102,8 +113,9 @@ export class LocalHub {
     return this.byUser.get(userId) ?? [];
   }
 
-  userIds(): string[] {
-    return [...this.byUser.keys()];
+  /** The accounts with a live socket here (keyed by user id). */
+  users(): ReadonlyMap<string, unknown> {
+    return this.byUser;
   }
 
   deliver(envelope: FanoutEnvelope) {

@@ -14,7 +14,8 @@ import { pinnedNoticesFor } from '../notices/service';
 import type { ImageStore } from './image-store';
 import { groupsOf, lastMessages, memberBuildingIds, selectMessages } from './queries';
 import { groupMembers } from './members';
-import { accessToGroup, markRead, muteMember, postMessage, recallMessage, sendRateLimiter } from './service';
+import { accessToGroup, markRead, muteMember, postMessage, recallMessage } from './service';
+import { inProcessSendRateLimiter, redisSendRateLimiter } from './send-limit';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody };
 
@@ -26,7 +27,8 @@ export interface ChatsModuleOptions {
 export const chatsModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opts) => {
   app.addHook('onRequest', app.authenticate);
   await app.register(fastifyMultipart, { limits: { fileSize: chatImageMaxBytes, files: 1, fields: 5, parts: 6 } });
-  const sendRate = sendRateLimiter(opts.sendLimit.max, opts.sendLimit.windowMs);
+  const { max, windowMs } = opts.sendLimit;
+  const sendRate = app.redis ? redisSendRateLimiter(app.redis, max, windowMs, app.log) : inProcessSendRateLimiter(max, windowMs);
 
   app.get('/chats', {
     schema: { tags: ['chats'], summary: "The caller's building groups with last message and unread count", response: { 200: ChatGroupList, ...errors } },

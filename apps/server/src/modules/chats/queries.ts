@@ -75,6 +75,26 @@ export async function memberBuildingIds(db: DbOrTx, actor: Actor): Promise<strin
   return [...new Set([...own, ...rows.map((r) => r.id)])];
 }
 
+/**
+ * `memberBuildingIds` for many accounts in one query (the periodic refresh of open sockets): approved bindings, grid
+ * workers' grids, admins' communities. Accounts with no group map to an empty list.
+ */
+export async function memberBuildingIdsOfUsers(db: DbOrTx, userIds: string[]): Promise<Map<string, string[]>> {
+  const result = new Map(userIds.map((id) => [id, [] as string[]]));
+  if (userIds.length === 0) return result;
+  const rows = await selectRows<{ user_id: string; building_id: string }>(db, sql`
+    SELECT hb.user_id, h.building_id
+      FROM household_bindings hb JOIN households h ON h.id = hb.household_id
+     WHERE hb.status = 'approved' AND hb.user_id IN ${idList(userIds)}
+    UNION
+    SELECT ra.user_id, b.id
+      FROM role_assignments ra
+      JOIN buildings b ON b.community_id = ra.community_id AND (ra.role = 'admin' OR (ra.role = 'grid_worker' AND b.grid_id = ra.grid_id))
+     WHERE ra.user_id IN ${idList(userIds)}`);
+  for (const r of rows) result.get(r.user_id)?.push(r.building_id);
+  return result;
+}
+
 export interface GroupRow {
   building_id: string; name: string; sort_order: number; last_seq: number; read_seq: number; unread: number;
 }

@@ -9,6 +9,7 @@ import { chatGroups, chatImages, chatMessages, chatMutes, chatReadMarks, users }
 import { AppError, badRequest, forbidden, notFound } from '../../errors';
 import type { Realtime } from '../../plugins/realtime';
 import { messageById } from './queries';
+import type { SendRateLimiter } from './send-limit';
 
 export interface GroupAccess {
   scope: { communityId: string; gridId: string; buildingId: string };
@@ -52,36 +53,10 @@ async function findByClientId(db: DbOrTx, groupId: string, senderId: string, cli
   return row ? messageById(db, row.id) : null;
 }
 
-/** Per-account send budget in this process: `max` created messages in `windowMs`, then 429 with when to retry. */
-export function sendRateLimiter(max: number, windowMs: number) {
-  const sent = new Map<string, number[]>();
-  const recentOf = (userId: string, now: number) => {
-    const recent = (sent.get(userId) ?? []).filter((t) => now - t < windowMs);
-    sent.set(userId, recent);
-    return recent;
-  };
-  return {
-    check(userId: string) {
-      const now = Date.now();
-      const recent = recentOf(userId, now);
-      if (recent.length >= max) {
-        const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + windowMs - now) / 1000));
-        throw new AppError(429, 'RATE_LIMITED', `发送太频繁，请 ${retryAfterSeconds} 秒后再试`, { retryAfterSeconds });
-      }
-    },
-    /** Only messages actually created count: a failed attempt or an idempotent re-send costs nothing. */
-    record(userId: string) {
-      const now = Date.now();
-      recentOf(userId, now).push(now);
-      if (sent.size > 10_000) for (const [k, v] of sent) if (now - (v.at(-1) ?? 0) >= windowMs) sent.delete(k);
-    },
-  };
-}
-
 export interface PostContext {
   db: Database;
   realtime: Realtime;
-  sendRate: ReturnType<typeof sendRateLimiter>;
+  sendRate: SendRateLimiter;
 }
 
 export async function postMessage(ctx: PostContext, actor: Actor, groupId: string, body: PostMessageBody): Promise<{ message: ChatMessage; created: boolean }> {
@@ -96,7 +71,7 @@ export async function postMessage(ctx: PostContext, actor: Actor, groupId: strin
     .from(chatMutes)
     .where(and(eq(chatMutes.groupId, groupId), eq(chatMutes.userId, actor.userId), gt(chatMutes.mutedUntil, sql`now()`)));
   if (mute) throw new AppError(403, 'MUTED', '您已被禁言，暂时不能发言', { mutedUntil: mute.until.toISOString() });
-  ctx.sendRate.check(actor.userId);
+  await ctx.sendRate.check(actor.userId);
 
   if (body.imageId) {
     const [image] = await db
@@ -137,7 +112,7 @@ export async function postMessage(ctx: PostContext, actor: Actor, groupId: strin
     if (!first) throw err;
     return { message: first, created: false };
   }
-  ctx.sendRate.record(actor.userId);
+  await ctx.sendRate.record(actor.userId);
   const message = (await messageById(db, inserted.id))!;
   await ctx.realtime.publishToBuildingGroup(groupId, { type: 'message', message }, message.seq);
   return { message, created: true };

@@ -1,13 +1,18 @@
 // GET /ws?token=: the live channel. Authenticates by token, joins the socket to the caller's groups, replays a resume
-// exactly once and in order, then goes live. Membership is re-read on every heartbeat so a household that moved out stops hearing.
+// exactly once and in order, then goes live. Membership of open sockets is re-read every period, so a household that
+// moved out stops hearing.
 import { ClientFrame, ErrorBody, WsQuery, wsCloseCodes, type RealtimeEvent } from '@linli/shared';
 import { sql } from 'drizzle-orm';
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { WebSocket } from 'ws';
 import { loadActor } from '../../authorization/actor';
 import { AppError, unauthenticated } from '../../errors';
 import { ChatConnection } from '../../realtime/hub';
-import { memberBuildingIds, selectMessages } from './queries';
+import { visitOncePerPeriod } from '../../realtime/rotation';
+import { memberBuildingIds, memberBuildingIdsOfUsers, selectMessages } from './queries';
 
 const replayPageSize = 200;
 /** A client that sends no resume within this time gets live events without a replay. */
@@ -20,24 +25,16 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
     return memberBuildingIds(app.db, await loadActor(app.db, userId));
   }
 
-  // Membership of open sockets is re-read once per period, one account at a time spread over the period (not one
-  // timer per socket, and not a burst of queries every 30 s), so a household that moved out stops hearing.
-  const refreshPeriodMs = opts.membershipRefreshMs ?? 30_000;
-  const tickMs = Math.min(1000, refreshPeriodMs);
-  let rotation: string[] = [];
-  const refresher = setInterval(() => {
-    if (rotation.length === 0) rotation = hub.userIds();
-    const batch = rotation.splice(0, Math.ceil(rotation.length / Math.max(1, refreshPeriodMs / tickMs)));
-    for (const userId of batch) {
-      membership(userId)
-        .then((ids) => {
-          for (const c of [...hub.ofUser(userId)]) hub.setBuildings(c, ids);
-        })
-        .catch((err) => app.log.warn({ err }, 'membership refresh failed'));
-    }
-  }, tickMs);
-  refresher.unref();
-  app.addHook('onClose', async () => clearInterval(refresher));
+  // Membership of open sockets is re-read once per period: one query per tick for a slice of the connected accounts
+  // (not one timer or one query per socket, and not a burst every 30 s), so a household that moved out stops hearing.
+  const stopRefresher = visitOncePerPeriod(() => hub.users(), opts.membershipRefreshMs ?? 30_000, 500, (userIds) => {
+    memberBuildingIdsOfUsers(app.db, userIds)
+      .then((byUser) => {
+        for (const [userId, ids] of byUser) for (const c of [...hub.ofUser(userId)]) hub.setBuildings(c, ids);
+      })
+      .catch((err: unknown) => app.log.warn({ err }, 'membership refresh failed'));
+  });
+  app.addHook('onClose', async () => stopRefresher());
 
   async function replay(connection: ChatConnection, after: Record<string, number>) {
     connection.beginReplay();
@@ -63,24 +60,10 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
     }
   }
 
-  app.get('/ws', {
-    websocket: true,
-    schema: {
-      tags: ['chats'],
-      summary: 'WebSocket (upgrade) with ?token=<access token>: pushes message, recall, read and notice events; send {type:"resume", after:{groupId: seq}} first',
-      querystring: WsQuery,
-      response: { 401: ErrorBody, 426: ErrorBody },
-    },
-    // A plain HTTP GET is answered here, before @fastify/websocket's bare 404.
-    preValidation: async (request) => {
-      if (request.ws) return;
-      const token = (request.query as { token?: string }).token;
-      if (!token) throw unauthenticated('请先登录（缺少 token 参数）');
-      app.verifyAccessToken(token);
-      throw new AppError(426, 'UPGRADE_REQUIRED', '此地址只接受 WebSocket 连接');
-    },
-  }, async (socket: WebSocket, request) => {
+  async function openChatSocket(socket: WebSocket, request: FastifyRequest) {
     const token = (request.query as { token?: string }).token;
+    const log = request.log;
+    releaseUpgradeRequest(socket, request, log);
     let userId: string;
     try {
       if (!token) throw unauthenticated();
@@ -94,6 +77,11 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
     const frames: string[] = [];
     let ready = false;
     let queue = Promise.resolve();
+    let grace: NodeJS.Timeout | undefined = setTimeout(() => {
+      grace = undefined;
+      if (connection.state === 'waiting') connection.goLive();
+    }, resumeGraceMs);
+    grace.unref();
     const handle = async (raw: string) => {
       let frame: ClientFrame;
       try {
@@ -104,11 +92,13 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
       }
       connection.alive = true;
       if (frame.type === 'ping') return connection.sendOwn(JSON.stringify({ type: 'pong' } satisfies RealtimeEvent));
+      clearTimeout(grace);
+      grace = undefined;
       await replay(connection, frame.after);
     };
     const enqueue = (raw: string) => {
       queue = queue.then(() => handle(raw)).catch((err) => {
-        request.log.error({ err }, 'websocket frame failed');
+        log.error({ err }, 'websocket frame failed');
         connection.goLive();
       });
     };
@@ -118,13 +108,11 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
       clearTimeout(grace);
       hub.remove(connection);
     });
-    const grace = setTimeout(() => connection.state === 'waiting' && connection.goLive(), resumeGraceMs);
-    grace.unref();
 
     try {
       connection.buildingIds = new Set(await membership(userId));
     } catch (err) {
-      request.log.error({ err }, 'websocket membership failed');
+      log.error({ err }, 'websocket membership failed');
       socket.close(1011, 'INTERNAL_ERROR');
       return;
     }
@@ -132,5 +120,53 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
     hub.add(connection);
     ready = true;
     for (const raw of frames.splice(0)) enqueue(raw);
+  }
+
+  // `wsHandler` (not `websocket: true`, which hides the route from the OpenAPI document): upgrades go to the socket,
+  // a plain HTTP GET to the handler below.
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    schema: {
+      tags: ['chats'],
+      summary: 'Live events (WebSocket upgrade, ?token=<access token>)',
+      description: wsDescription,
+      querystring: WsQuery,
+      response: { 400: ErrorBody, 401: ErrorBody, 426: ErrorBody },
+    },
+    wsHandler: openChatSocket,
+    handler: async (request) => {
+      const token = request.query.token;
+      if (!token) throw unauthenticated('请先登录（缺少 token 参数）');
+      app.verifyAccessToken(token);
+      throw new AppError(426, 'UPGRADE_REQUIRED', '此地址只接受 WebSocket 连接');
+    },
   });
 };
+
+/**
+ * Once upgraded, nothing needs the HTTP request any more: detach the placeholder response @fastify/websocket attached
+ * to the TCP socket and replace its error listener (which holds the request and reply), so neither lives as long as the socket.
+ */
+function releaseUpgradeRequest(socket: WebSocket, request: FastifyRequest, log: FastifyBaseLogger) {
+  const tcp = request.raw.socket as Socket & { _httpMessage?: ServerResponse | null };
+  const placeholder = tcp._httpMessage;
+  if (placeholder && placeholder.socket === tcp) placeholder.detachSocket(tcp);
+  socket.removeAllListeners('error');
+  socket.on('error', (err) => log.warn({ err }, 'websocket error'));
+}
+
+const wsDescription = [
+  'Upgrade to a WebSocket with `?token=<access token>`. A missing, forged or expired token closes the socket with',
+  '4001 (`UNAUTHENTICATED` / `TOKEN_EXPIRED`); a plain HTTP GET answers 401 or 426.',
+  '',
+  'Client frames: `{"type":"resume","after":{"<groupId>":<seq>}}` first (replays what was missed, exactly once and in',
+  'order, then `{"type":"resumed","lastSeq":{…}}` and live events; without it the socket goes live after 2 s);',
+  '`{"type":"ping"}` → `{"type":"pong"}`.',
+  '',
+  'Server events (JSON text frames, `RealtimeEvent` in @linli/shared): `message` (a chat message of one of your',
+  'groups), `recall`, `read` (your own read mark from another device), `notice`, `notice.ack`, `resumed`, `pong`,',
+  '`error`, and staff events such as `reserve.low_stock`. Only events for your own groups and account are pushed.',
+  'The server pings every 30 s and drops a socket that missed a pong; a socket with more than 1 MiB unsent is closed',
+  '4008 `SLOW_CONSUMER` (resume after reconnecting).',
+].join('\n');

@@ -1,5 +1,6 @@
 // One building group: history with paging, live messages, send text / image / @mention / reply, notice cards with
-// 我已知晓, urgent notices pinned on top, long-press to recall, and a visible 重新连接中 state with automatic resume.
+// 我已知晓, urgent notices pinned on top, long-press to reply / recall (staff: mute the sender), and a visible 重新连接中
+// state with automatic resume.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Input, Text, View } from '@tarojs/components';
@@ -10,12 +11,21 @@ import {
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import {
-  acknowledgeNotice, getChat, imagePath, listMembers, listMessages, listNotices, markRead, newClientId, postMessage, recallMessage, uploadImage,
+  acknowledgeNotice, getChat, imagePath, listMembers, listMessages, listNotices, markRead, muteMember, newClientId, postMessage, recallMessage, uploadImage,
 } from '../../../services/chat';
 import { noteSeen, onRealtime, onSocketState, startSocket, type SocketState } from '../../../services/socket';
 import { useSessionUser } from '../../../stores/session';
 import { setOpenGroup } from '../../../stores/unread';
 import './index.scss';
+
+/** Staff's choices when muting a member (the API allows up to 7 days; 0 lifts the mute). */
+const muteChoices = [
+  { label: '禁言 10 分钟', minutes: 10 },
+  { label: '禁言 1 小时', minutes: 60 },
+  { label: '禁言 1 天', minutes: 24 * 60 },
+  { label: '禁言 7 天', minutes: 7 * 24 * 60 },
+  { label: '解除禁言', minutes: 0 },
+];
 
 function ChatImage({ groupId, imageId }: { groupId: string; imageId: string }) {
   const [src, setSrc] = useState<string | null>(null);
@@ -183,7 +193,9 @@ export default function ChatRoomPage() {
     if (m.recalled || !me) return;
     const isSender = m.senderId === me.user.id;
     const mayRecall = canRecall({ isSender, isStaff: Boolean(detail?.isStaff), sentAt: m.createdAt });
-    const items = ['回复', ...(mayRecall ? ['撤回'] : [])];
+    // Staff may mute a resident who wrote the message (not themselves, not other staff).
+    const mayMute = Boolean(detail?.isStaff) && !isSender && m.senderId !== null && !m.senderIsStaff;
+    const items = ['回复', ...(mayRecall ? ['撤回'] : []), ...(mayMute ? ['禁言'] : [])];
     try {
       const { tapIndex } = await Taro.showActionSheet({ itemList: items });
       if (items[tapIndex] === '回复') setReplyTo(m);
@@ -191,9 +203,22 @@ export default function ChatRoomPage() {
         const recalled = await recallMessage(groupId, m.id);
         setMessages((current) => current.map((x) => (x.id === recalled.id ? recalled : x)));
       }
+      if (items[tapIndex] === '禁言') await muteSender(m);
     } catch (e) {
       if (e instanceof Error && !/cancel/i.test(e.message)) void Taro.showToast({ title: messageOf(e), icon: 'none' });
     }
+  }
+
+  async function muteSender(m: ChatMessage) {
+    const { tapIndex } = await Taro.showActionSheet({ itemList: muteChoices.map((c) => c.label) });
+    const choice = muteChoices[tapIndex];
+    if (!choice || !m.senderId) return;
+    const mute = await muteMember(groupId, m.senderId, choice.minutes);
+    const who = m.senderName ?? '该成员';
+    void Taro.showToast({
+      title: mute.mutedUntil ? `已禁言${who}至 ${formatShanghaiDateTime(mute.mutedUntil)}` : `已解除${who}的禁言`,
+      icon: 'none',
+    });
   }
 
   async function ack(noticeId: string) {
