@@ -38,6 +38,8 @@ import { scheduleHealthRetention } from './jobs/health-retention';
 import { passesModule } from './modules/passes';
 import { passTokenKey } from './modules/passes/token';
 import { reservesModule } from './modules/reserves';
+import { tasksModule } from './modules/tasks';
+import { scheduleClaimExpiry } from './jobs/task-claim-expiry';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
 import { answerFrameworkError, errorsPlugin } from './plugins/errors';
@@ -159,7 +161,9 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
           .catch((err: unknown) => app.log.error({ err, itemId: item.id }, 'could not push the low-stock event; staff see it on 物资储备'));
       },
     });
+    await api.register(tasksModule, { claimTimeoutMinutes: config.taskClaimTimeoutMinutes, photos: join(config.dataDir, 'uploads', 'door-photos') });
   }, { prefix: '/api/v1' });
+  scheduleClaimExpiry(app);
   scheduleHealthRetention(app, { retentionDays: config.healthRetentionDays, now: options.now ?? (() => new Date()) });
 
   await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });

@@ -19,3 +19,4 @@ export * from './testing-rounds';
 export * from './dashboard';
 export * from './passes';
 export * from './reserves';
+export * from './tasks';

@@ -5,3 +5,4 @@ export * from './supplies';
 export * from './checkins';
 export * from './passes';
 export * from './reserves';
+export * from './tasks';
