@@ -18,14 +18,17 @@ export function volunteerCommunities(actor: Actor): string[] {
   return actor.roles.filter((r) => r.role === 'volunteer').map((r) => r.communityId);
 }
 
-/** Tasks the actor may see: staff their grids' (any status), volunteers their community's open ones, anyone their own claims. */
+/**
+ * Tasks the actor may see: staff their grids' (any status), volunteers their community's open and claimed ones (the
+ * hall shows who got there first), anyone the ones they claimed.
+ */
 export function visibleTasks(actor: Actor): SQL {
   const parts: SQL[] = [eq(tasks.claimedBy, actor.userId)];
   for (const { communityId, gridIds } of staffGridIds(actor)) {
     parts.push(gridIds === null ? eq(tasks.communityId, communityId) : and(eq(tasks.communityId, communityId), inArray(buildings.gridId, gridIds))!);
   }
   const volunteerOf = volunteerCommunities(actor);
-  if (volunteerOf.length > 0) parts.push(and(inArray(tasks.communityId, volunteerOf), eq(tasks.status, 'open'))!);
+  if (volunteerOf.length > 0) parts.push(and(inArray(tasks.communityId, volunteerOf), inArray(tasks.status, ['open', 'claimed']))!);
   return or(...parts)!;
 }
 
