@@ -54,6 +54,14 @@ async function countRows() {
 }
 
 describe('delivery tasks', () => {
+  it('the demo has an open delivery task of 1号楼 carrying its packed orders, out for delivery', async () => {
+    const hall = (await get(v1.token, '/tasks?status=open&kind=delivery')).json().items;
+    const seeded = hall.find((i: { buildingName: string }) => i.buildingName === '1号楼');
+    expect(seeded).toMatchObject({ kind: 'delivery', status: 'open', orderCount: 3 });
+    const detail = (await get(v1.token, `/tasks/${seeded.id}`)).json();
+    expect(detail.orders.map((o: { status: string }) => o.status)).toEqual(['out_for_delivery', 'out_for_delivery', 'out_for_delivery']);
+  });
+
   let created: { task: { id: string; orderIds: string[] }; placed: PackedOrder[] };
 
   it('staff of the building turn its packed orders into one task; the orders go out for delivery; a second call finds none', async () => {
