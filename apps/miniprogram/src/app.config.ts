@@ -32,6 +32,8 @@ export default defineAppConfig({
     'pages/staff/reserve-item/index',
     'pages/resident/medicine/index',
     'pages/staff/medicine-requests/index',
+    'pages/volunteer/task/index',
+    'pages/staff/tasks/index',
   ],
   window: {
     backgroundTextStyle: 'light',

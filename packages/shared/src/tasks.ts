@@ -152,6 +152,7 @@ export const TaskDetail = Task.extend({
 export type TaskDetail = z.infer<typeof TaskDetail>;
 
 export const HandOverResult = z.object({ task: TaskDetail, orderId: z.uuid(), orderStatus: OrderStatus });
+export const ConfirmedDelivery = z.object({ orderId: z.uuid(), status: z.literal('delivered') });
 export const RevealedPhone = z.object({ householdId: z.uuid(), phone: z.string().nullable() });
 
 /** The 放门口 photo: the chat's image rule (JPEG, PNG or WebP, ≤ 5 MB, raw bytes). */

@@ -33,6 +33,8 @@ export const pagePaths = {
   reserveItem: '/pages/staff/reserve-item/index',
   medicine: '/pages/resident/medicine/index',
   staffMedicineRequests: '/pages/staff/medicine-requests/index',
+  task: '/pages/volunteer/task/index',
+  staffTasks: '/pages/staff/tasks/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';

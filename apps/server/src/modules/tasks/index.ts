@@ -2,7 +2,7 @@
 // visits into tasks); volunteers of the community see the hall, claim, hand orders over with the household's code.
 import { randomUUID } from 'node:crypto';
 import {
-  CompleteTaskBody, CreateDeliveryTasksBody, CreatedDeliveryTasks, CreateErrandTaskBody, CreateVisitTaskBody, doorPhotoMaxBytes, doorPhotoTypes,
+  CompleteTaskBody, ConfirmedDelivery, CreateDeliveryTasksBody, CreatedDeliveryTasks, CreateErrandTaskBody, CreateVisitTaskBody, doorPhotoMaxBytes, doorPhotoTypes,
   ErrorBody, HandOverBody, HandOverResult, helpKindLabels, IdParams, maskPhone, RevealedPhone, sniffImageType, TaskDetail, TaskHouseholdParams,
   TaskList, TaskListQuery, TaskOrderParams, careTagLabels, type CareTag,
 } from '@linli/shared';
@@ -199,7 +199,7 @@ export const tasksModule: FastifyPluginAsyncZod<TasksOptions> = async (app, opti
   });
 
   app.post('/orders/:id/confirm-delivery', {
-    schema: { tags: ['tasks'], summary: 'The household confirms an order left at its door: out_for_delivery → delivered', params: IdParams, response: { 200: z.object({ orderId: z.uuid(), status: z.literal('delivered') }), ...errors } },
+    schema: { tags: ['tasks'], summary: 'The household confirms an order left at its door: out_for_delivery → delivered', params: IdParams, response: { 200: ConfirmedDelivery, ...errors } },
   }, async (request) => {
     const { scope } = await orderForDoorPhoto(request.actor, request.params.id);
     if (!can(request.actor, 'household.act', scope)) throw notFound('订单');

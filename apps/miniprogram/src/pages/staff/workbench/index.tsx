@@ -8,6 +8,7 @@ import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import { approveBinding, listBindings, rejectBinding } from '../../../services/community';
+import { pagePaths } from '../../../services/navigation';
 import { AlertsSection, CareSection, DashboardSection, HelpSection, MissedSection, TestingSection } from './health-sections';
 import './index.scss';
 
@@ -96,6 +97,7 @@ export default function WorkbenchPage() {
 
   return (
     <PageShell title="工作台" tab="workbench">
+      <BigButton variant="secondary" className="workbench__tasks" onClick={() => void Taro.navigateTo({ url: pagePaths.staffTasks })}>志愿任务 · 整楼配送</BigButton>
       <DashboardSection version={followUpVersion} />
       <AlertsSection onChanged={followUpChanged} />
       <MissedSection />
