@@ -1,7 +1,7 @@
 // Volunteer tasks: the hall, claiming, handover against the household's code, 放门口; the staff task board.
 // Typed by the shared contract.
 import {
-  canTransition, ConfirmedDelivery, CreatedDeliveryTasks, HandOverResult, RevealedPhone, TaskDetail, TaskList, taskTransitions,
+  canTransition, ConfirmedDelivery, CreatedDeliveryTasks, HandOverResult, RevealedPhone, Task, TaskDetail, TaskList, taskTransitions,
   type TaskKind, type TaskStatus,
 } from '@linli/shared';
 import { api, request } from './api';
@@ -22,11 +22,11 @@ export function getTask(taskId: string) {
 }
 
 export function claimTask(taskId: string) {
-  return api.post(`/api/v1/tasks/${id(taskId)}/claim`, TaskDetail);
+  return api.post(`/api/v1/tasks/${id(taskId)}/claim`, Task);
 }
 
 export function releaseTask(taskId: string) {
-  return api.post(`/api/v1/tasks/${id(taskId)}/release`, TaskDetail);
+  return api.post(`/api/v1/tasks/${id(taskId)}/release`, Task);
 }
 
 export function completeTask(taskId: string, note?: string) {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   CompleteTaskBody, ConfirmedDelivery, CreateDeliveryTasksBody, CreatedDeliveryTasks, CreateErrandTaskBody, CreateVisitTaskBody, doorPhotoMaxBytes, doorPhotoTypes,
-  ErrorBody, HandOverBody, HandOverResult, helpKindLabels, IdParams, maskPhone, RevealedPhone, sniffImageType, TaskDetail, TaskHouseholdParams,
+  ErrorBody, HandOverBody, HandOverResult, helpKindLabels, IdParams, maskPhone, RevealedPhone, sniffImageType, Task, TaskDetail, TaskHouseholdParams,
   TaskList, TaskListQuery, TaskOrderParams, careTagLabels, type CareTag,
 } from '@linli/shared';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
@@ -18,7 +18,8 @@ import { recordAudit } from '../audit/service';
 import { fileSystemPhotoStore, type PhotoStore } from '../supplies/medicine-requests/photo-store';
 import { selectTaskOrders, selectTasks, visibleTasks, type TaskRow } from './queries';
 import {
-  claimTask, completeTask, confirmLeftAtDoor, createDeliveryTasks, createHouseholdTask, handOverWithCode, leaveAtDoor, releaseTask, unlockOrder, type TaskRules,
+  claimTask, completeTask, confirmLeftAtDoor, createDeliveryTasks, createHouseholdTask, handOverWithCode, leaveAtDoor, releaseOwnClaim, releaseTask, unlockOrder,
+  type TaskRules,
 } from './service';
 
 export interface TasksOptions extends TaskRules {
@@ -100,20 +101,34 @@ export const tasksModule: FastifyPluginAsyncZod<TasksOptions> = async (app, opti
     schema: { tags: ['tasks'], summary: 'One task with its households (masked phones, never delivery codes)', params: IdParams, response: { 200: TaskDetail, ...errors } },
   }, async (request) => detailOf(request.actor, request.params.id));
 
+  /** The task as the list shows it, for a caller who has just claimed or released it. */
+  async function summaryOf(id: string) {
+    const [task] = await selectTasks(app.db, eq(tasks.id, id), 1);
+    return publicTask(task!);
+  }
+
+  // The claim asks nothing before its conditional UPDATE (which itself checks the volunteer role in the task's
+  // community): the hot path of a rush is one lock and one statement. Visibility is looked at only to word a refusal.
   app.post('/tasks/:id/claim', {
-    schema: { tags: ['tasks'], summary: 'open → claimed (a volunteer of the community holding fewer than 3); the loser of a race gets 409 ALREADY_CLAIMED', params: IdParams, response: { 200: TaskDetail, ...errors } },
+    schema: { tags: ['tasks'], summary: 'open → claimed (a volunteer of the community holding fewer than 3); the loser of a race gets 409 ALREADY_CLAIMED', params: IdParams, response: { 200: Task, ...errors } },
   }, async (request) => {
-    await visibleTask(request.actor, request.params.id);
-    await claimTask(app.db, request.actor.userId, request.params.id, rules);
-    return detailOf(request.actor, request.params.id);
+    try {
+      await claimTask(app.db, request.actor.userId, request.params.id, rules);
+    } catch (err) {
+      await visibleTask(request.actor, request.params.id);
+      throw err;
+    }
+    return summaryOf(request.params.id);
   });
 
   app.post('/tasks/:id/release', {
-    schema: { tags: ['tasks'], summary: 'claimed → open (its claimer, or staff of the task)', params: IdParams, response: { 200: TaskDetail, ...errors } },
+    schema: { tags: ['tasks'], summary: 'claimed → open (its claimer, or staff of the task)', params: IdParams, response: { 200: Task, ...errors } },
   }, async (request) => {
-    const task = await visibleTask(request.actor, request.params.id);
-    await releaseTask(app.db, request.actor.userId, task.id, isTaskStaff(request.actor, task));
-    return detailOf(request.actor, task.id);
+    if (!(await releaseOwnClaim(app.db, request.actor.userId, request.params.id))) {
+      const task = await visibleTask(request.actor, request.params.id);
+      await releaseTask(app.db, request.actor.userId, task.id, isTaskStaff(request.actor, task));
+    }
+    return summaryOf(request.params.id);
   });
 
   app.post('/tasks/:id/complete', {

@@ -132,6 +132,16 @@ export async function claimTask(db: Database, userId: string, taskId: string, ru
   });
 }
 
+/** claimed → open by its claimer; false when the caller does not hold it (then `releaseTask` words why, or lets staff). */
+export async function releaseOwnClaim(db: Database, userId: string, taskId: string): Promise<boolean> {
+  const [released] = await db
+    .update(tasks)
+    .set({ status: 'open', claimedBy: null, claimedAt: null, claimExpiresAt: null })
+    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'claimed'), eq(tasks.claimedBy, userId)))
+    .returning({ id: tasks.id });
+  return Boolean(released);
+}
+
 /** claimed → open: by the claimer, or by staff of the task (e.g. a volunteer who cannot go). */
 export async function releaseTask(db: Database, userId: string, taskId: string, asStaff: boolean): Promise<void> {
   const [released] = await db

@@ -121,7 +121,7 @@ export default function TaskPage() {
   }
   async function release(t: TaskDetail) {
     const answer = await Taro.showModal({ title: '放弃任务', content: '放弃后任务将回到大厅，由其他志愿者认领。确定放弃？' });
-    if (answer.confirm) await run('release', () => releaseTask(t.id), '已放弃，任务已回到大厅');
+    if (answer.confirm) await run('release', async () => { await releaseTask(t.id); return getTask(t.id); }, '已放弃，任务已回到大厅');
   }
 
   return (
@@ -144,7 +144,7 @@ export default function TaskPage() {
                 {mine && t.claimExpiresAt ? <Text className="row__meta">请于 {formatShanghaiDateTime(t.claimExpiresAt)} 前交付，否则任务将退回大厅</Text> : null}
                 {t.status === 'claimed' && !mine ? <Text className="row__meta">已由 {t.claimedByName ?? '其他志愿者'} 认领</Text> : null}
                 {t.status === 'open' && taskCan('open', 'claimed') ? (
-                  <BigButton className="task__action" busy={busy === 'claim'} onClick={() => void run('claim', () => claimTask(t.id), '认领成功')}>认领</BigButton>
+                  <BigButton className="task__action" busy={busy === 'claim'} onClick={() => void run('claim', async () => { await claimTask(t.id); return getTask(t.id); }, '认领成功')}>认领</BigButton>
                 ) : null}
                 {mine && t.kind !== 'delivery' ? (
                   <View>
