@@ -300,6 +300,21 @@ describe('claiming', () => {
     expect(await statusOfTask(id!)).toBe('open');
   });
 
+  it('the dashboard counts the grids\' tasks by status, as stored', async () => {
+    const d = (await get(worker1, '/dashboard')).json();
+    const grid1 = ['1号楼', '2号楼', '3号楼'];
+    const rows = await t.db.select({ status: tasks.status, buildingId: tasks.buildingId }).from(tasks);
+    const buildingIds = await Promise.all(grid1.map(async (name) => (await buildingNamed(t, name)).id));
+    const inGrid = rows.filter((r) => buildingIds.includes(r.buildingId));
+    expect(d.tasksByStatus).toEqual({
+      open: inGrid.filter((r) => r.status === 'open').length,
+      claimed: inGrid.filter((r) => r.status === 'claimed').length,
+      completed: inGrid.filter((r) => r.status === 'completed').length,
+      cancelled: 0,
+    });
+    expect(d.tasksByStatus.open).toBeGreaterThan(0);
+  });
+
   it('staff see their grids\' tasks on the board by status, not another grid\'s', async () => {
     const [inGrid1] = await openTasks(t, 1, '3号楼');
     const [inGrid2] = await openTasks(t, 1, '4号楼');
