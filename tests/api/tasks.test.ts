@@ -1,7 +1,7 @@
 // Volunteer tasks through the public API: delivery tasks from a building's packed orders, the hall, claiming,
 // handover against the household's code (with lockout), 放门口, phone reveal, and tasks from medicine and help requests.
 import { canTransition, orderTransitions, taskTransitions, type OrderStatus, type TaskStatus } from '@linli/shared';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import {
   auditLog, careVisits, chatMessages, helpRequests, households, medicineRequests, orders, persons, roleAssignments, taskOrders, tasks, users,
 } from '@linli/server/db/schema/index';

@@ -102,8 +102,7 @@ export async function createHouseholdTask(tx: DbOrTx, input: HouseholdTaskInput)
 
 async function lockClaimsOf(tx: Transaction, userId: string) {
   // Serialises this account's claims (the hold limit is counted under this lock); FOR NO KEY UPDATE leaves
-  // foreign-key checks against the users row unblocked. Handovers lock the task row the same way, so two orders of
-  // one task handed over at once count one after the other.
+  // foreign-key checks against the users row unblocked.
   await tx.execute(sql`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`);
 }
 
@@ -213,7 +212,11 @@ interface HandoverTarget {
   userId: string;
 }
 
-/** The task must be claimed by this user; the order must be one of its orders, not yet handed over and not locked. */
+/**
+ * The task must be claimed by this user; the order must be one of its orders, not yet handed over and not locked.
+ * The task row is locked (FOR NO KEY UPDATE) so two orders of one task handed over at once count one after the other,
+ * and the expiry job skips a task in the middle of a handover.
+ */
 async function lockPendingOrder(tx: Transaction, target: HandoverTarget) {
   const [task] = await tx.select({ status: tasks.status, claimedBy: tasks.claimedBy }).from(tasks).where(eq(tasks.id, target.taskId)).for('no key update');
   if (!task) throw notFound('任务');
