@@ -1,15 +1,16 @@
-// Claims under real concurrency (PostgreSQL in CI): one claimer per task, at most three held per volunteer, and
-// expired claims returned to the hall exactly once with two app instances running the job at the same time.
+// Claims under real concurrency (PostgreSQL in CI): one claimer per task, at most three held per volunteer, expired
+// claims returned to the hall exactly once with two app instances running the job at the same time, each packed order
+// in one delivery task however many staff press at once, and exact handover counting.
 import { buildApp } from '@linli/server/app';
 import { loadConfig } from '@linli/server/config';
 import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
-import { tasks } from '@linli/server/db/schema/index';
+import { orders, taskOrders, tasks } from '@linli/server/db/schema/index';
 import { runClaimExpiry } from '@linli/server/jobs/task-claim-expiry';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, type TestApp } from '../support/app';
 import { onPostgres } from '../support/database';
-import { extraVolunteers, openTasks } from '../support/tasks';
+import { buildingNamed, extraVolunteers, openTasks, packedOrders } from '../support/tasks';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -66,6 +67,46 @@ it('one volunteer firing 10 claims at once gets exactly 3', async () => {
   for (const r of results.filter((r) => r.statusCode !== 200)) expect(r.json().error.code).toBe('TASK_HOLD_LIMIT');
   const held = await t.db.select({ id: tasks.id }).from(tasks).where(sql`${tasks.claimedBy} = ${v!.userId} AND ${tasks.status} = 'claimed'`);
   expect(held).toHaveLength(3);
+});
+
+it('two staff sending the same building out four times at once: one 201, the rest NOTHING_TO_DELIVER, each order in exactly one task', async () => {
+  const placed = await packedOrders(t, 5, ['201', '202', '301']);
+  const b5 = await buildingNamed(t, '5号楼');
+  const staff = [await t.login('13900000000'), await t.login('13900000002')];
+  const results = await Promise.all([...staff, ...staff].map((s) => t.call(s.token, { method: 'POST', url: '/api/v1/delivery-tasks', payload: { buildingId: b5.id } })));
+  expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409]);
+  for (const r of results.filter((r) => r.statusCode === 409)) expect(r.json().error.code).toBe('NOTHING_TO_DELIVER');
+  const lines = await t.db.select().from(taskOrders).where(inArray(taskOrders.orderId, placed.map((p) => p.orderId)));
+  expect(lines).toHaveLength(3);
+  expect(new Set(lines.map((l) => l.taskId)).size).toBe(1);
+});
+
+it('handovers of one task at once: the right code twice delivers once; ten wrong codes at once lock after exactly five', async () => {
+  const placed = await packedOrders(t, 6, ['101', '102', '201']);
+  const b6 = await buildingNamed(t, '6号楼');
+  const admin = await t.login('13900000000');
+  const created = await t.call(admin.token, { method: 'POST', url: '/api/v1/delivery-tasks', payload: { buildingId: b6.id } });
+  const taskId = created.json().tasks[0].id as string;
+  const [v] = await extraVolunteers(t, 1, '5');
+  expect((await claim(v!.token, taskId)).statusCode).toBe(200);
+  const deliver = (orderId: string, code: string) => t.call(v!.token, { method: 'POST', url: `/api/v1/tasks/${taskId}/deliveries`, payload: { orderId, code } });
+
+  const [a, b] = [placed[0]!, placed[1]!];
+  const twice = await Promise.all([deliver(a.orderId, a.code), deliver(a.orderId, a.code), deliver(b.orderId, b.code)]);
+  expect(twice.map((r) => r.statusCode).sort()).toEqual([200, 200, 409]);
+  const [counted] = await t.db.select({ handedOverCount: tasks.handedOverCount, status: tasks.status }).from(tasks).where(eq(tasks.id, taskId));
+  expect(counted).toEqual({ handedOverCount: 2, status: 'claimed' });
+
+  const c = placed[2]!;
+  const wrong = String((Number(c.code) + 1) % 10000).padStart(4, '0');
+  const tries = await Promise.all(Array.from({ length: 10 }, () => deliver(c.orderId, wrong)));
+  expect(tries.filter((r) => r.statusCode === 400)).toHaveLength(5);
+  expect(tries.filter((r) => r.statusCode === 409).map((r) => r.json().error.code)).toEqual(Array(5).fill('ORDER_LOCKED'));
+  const [line] = await t.db.select().from(taskOrders).where(eq(taskOrders.orderId, c.orderId));
+  expect(line!.failedAttempts).toBe(5);
+  expect(line!.lockedAt).not.toBeNull();
+  const [order] = await t.db.select({ status: orders.status }).from(orders).where(eq(orders.id, c.orderId));
+  expect(order!.status).toBe('out_for_delivery');
 });
 
 (onPostgres ? describe : describe.skip)('claim expiry with two instances', () => {
