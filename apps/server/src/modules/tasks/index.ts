@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can, isStaffOf, type Actor } from '../../authorization/policy';
 import { scopeOfBuilding, scopeOfHousehold } from '../../authorization/scopes';
-import { buildings, helpRequests, households, persons, taskOrders, tasks, users } from '../../db/schema';
+import { buildings, helpRequests, householdBindings, households, persons, taskOrders, tasks } from '../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../errors';
 import { staffRecipients } from '../../realtime/staff-recipients';
 import { recordAudit } from '../audit/service';
@@ -39,7 +39,7 @@ export const tasksModule: FastifyPluginAsyncZod<TasksOptions> = async (app, opti
   app.addHook('onRequest', app.authenticate);
   app.addContentTypeParser([...doorPhotoTypes], { parseAs: 'buffer', bodyLimit: doorPhotoMaxBytes }, (_request, body, done) => done(null, body));
 
-  /** The task if the actor may see it (staff of its grid, volunteers while open, its claimer); otherwise 404. */
+  /** The task if the actor may see it (staff of its grid, the community's volunteers while open or claimed, its claimer); otherwise 404. */
   async function visibleTask(actor: Actor, id: string): Promise<TaskRow> {
     const [task] = await selectTasks(app.db, and(eq(tasks.id, id), visibleTasks(actor))!, 1);
     if (!task) throw notFound('任务');
@@ -298,10 +298,12 @@ export const tasksModule: FastifyPluginAsyncZod<TasksOptions> = async (app, opti
       .where(eq(persons.id, request.body.personId));
     const scope = person ? await scopeOfHousehold(app.db, person.householdId) : null;
     if (!person || !scope || !can(request.actor, 'health.follow_up', scope)) throw notFound('成员');
+    // The household's phone for the volunteer is that of its first approved account.
     const [resident] = await app.db
-      .select({ userId: users.id })
-      .from(users)
-      .where(sql`${users.id} IN (SELECT user_id FROM household_bindings WHERE household_id = ${person.householdId} AND status = 'approved')`)
+      .select({ userId: householdBindings.userId })
+      .from(householdBindings)
+      .where(and(eq(householdBindings.householdId, person.householdId), eq(householdBindings.status, 'approved')))
+      .orderBy(householdBindings.createdAt)
       .limit(1);
     const tags = (person.careTags as CareTag[]).map((t) => careTagLabels[t] ?? t).join('、');
     const taskId = await createHouseholdTask(app.db, {
