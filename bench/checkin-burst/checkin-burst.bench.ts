@@ -71,6 +71,9 @@ export async function runCheckinBurstBench(): Promise<BenchResult[]> {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let closing = false;
   const ceilingPool = new pg.Pool({ connectionString: scratchUrl, max: poolSize });
+  // Dropping the scratch database terminates any connection still open to it; without a listener that 'error' on an
+  // idle client would crash the whole `pnpm bench` process.
+  ceilingPool.on('error', (err) => closing || console.error('checkin-burst: ceiling pool', err));
   const ceilingApp = Fastify({ logger: false });
   try {
     handle = await openDatabase({ kind: 'postgres', url: scratchUrl }, { error: (obj, msg) => closing || console.error(msg, obj) });
@@ -79,6 +82,7 @@ export async function runCheckinBurstBench(): Promise<BenchResult[]> {
 
     // 5,000 bound households of 3 members, created directly in SQL (the demo has 144), in units 7+ of the six buildings.
     const setup = new pg.Client({ connectionString: scratchUrl });
+    setup.on('error', () => undefined);
     await setup.connect();
     await setup.query(`
       WITH b AS (SELECT id, community_id, row_number() OVER (ORDER BY sort_order) - 1 AS n FROM buildings),
@@ -156,7 +160,7 @@ export async function runCheckinBurstBench(): Promise<BenchResult[]> {
   } finally {
     closing = true;
     await ceilingApp.close();
-    await ceilingPool.end();
+    await ceilingPool.end().catch(() => undefined);
     if (app) await app.close();
     if (handle) await handle.close();
     await admin.query(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);

@@ -229,7 +229,7 @@ export async function runFlashSaleBench(): Promise<BenchResult[]> {
         ceiling: helloRps,
         unit: 'req/s',
         ratio: refusalRps / helloRps,
-        note: `target ≥ 0.5 of hello-world: ${refusalRps >= helloRps / 2 ? 'met' : 'MISSED'}; each refusal still authenticates (JWT + the account's roles and bindings from the database) and checks for an idempotent replay`,
+        note: `target ≥ 0.5 of hello-world: ${refusalRps >= helloRps / 2 ? 'met' : 'MISSED'}; each refusal still authenticates: JWT, then one statement loads the account's roles, bindings and any order already placed with its Idempotency-Key`,
       },
     ];
   } finally {

@@ -131,6 +131,98 @@ describe('refusals', () => {
   });
 });
 
+describe('one person checked in on their own ({personId, …})', () => {
+  const submitOne = (token: string, body: unknown) => t.call(token, { method: 'POST', url: '/api/v1/checkins', payload: body as object });
+
+  it('upserts the same row a household submission writes, and the alert rule applies', async () => {
+    now = new Date('2030-12-01T02:00:00Z');
+    events.length = 0;
+    await submit(resident101, allNormalEntries(h101.personIds));
+    const person = h101.personIds[0]!;
+    const res = await submitOne(resident101, entry(person, 38.4, { symptoms: ['fever'] }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ day: '2030-12-01', alertsOpened: 1 });
+    expect(res.json().items).toHaveLength(1);
+    expect(res.json().items[0]).toMatchObject({ personId: person, temperatureC: 38.4, alertReasons: ['fever'] });
+    const rows = await rowsOf(h101.personIds, '2030-12-01');
+    expect(rows).toHaveLength(h101.personIds.length);
+    expect(rows.find((r) => r.personId === person)?.temperatureTenths).toBe(384);
+    expect(events.filter((e) => e.type === 'alert.opened')).toHaveLength(1);
+    const again = await submitOne(resident101, entry(person, 38.0));
+    expect(again.json().alertsOpened).toBe(0);
+    expect(await t.db.select().from(alerts).where(and(eq(alerts.day, '2030-12-01'), eq(alerts.personId, person)))).toHaveLength(1);
+  });
+
+  it('refuses a person of another household or a staff caller with 404, and bad input with a 400, writing nothing', async () => {
+    now = new Date('2030-12-02T02:00:00Z');
+    expect((await submitOne(resident101, entry(h102.personIds[0]!, 36.5))).statusCode).toBe(404);
+    expect((await submitOne(worker1, entry(h101.personIds[0]!, 36.5))).statusCode).toBe(404);
+    const hot = await submitOne(resident101, entry(h101.personIds[0]!, 43.5));
+    expect(hot.statusCode).toBe(400);
+    expect(hot.json().error.details[0].field).toBe('temperatureC');
+    expect((await submitOne(resident101, { ...entry(h101.personIds[0]!, 36.5), entries: [] })).statusCode).toBe(400);
+    expect((await submitOne(resident101, { temperatureC: 36.5 })).statusCode).toBe(400);
+    expect(await rowsOf([...h101.personIds, ...h102.personIds], '2030-12-02')).toEqual([]);
+  });
+});
+
+describe('GET /checkins: the check-ins of a day', () => {
+  const list = (token: string, query: string) => t.call(token, { url: `/api/v1/checkins${query}` });
+  const personsIn = (res: { json: () => { items: { personId: string }[] } }) => res.json().items.map((i) => i.personId).sort();
+
+  it('gives staff of the grid the building’s day (audit-logged), residents only their own household, others 404', async () => {
+    now = new Date('2030-12-03T02:00:00Z');
+    const otherBuilding = await demoHousehold(t, 2, '1', '101');
+    const residentOther = (await t.login(residentPhone(2, 1, '101'))).token;
+    await submit(resident101, allNormalEntries(h101.personIds));
+    await submit(resident102, [entry(h102.personIds[0]!, 37.6)]);
+    await submit(residentOther, allNormalEntries(otherBuilding.personIds));
+    const building = h101.buildingId;
+    const query = `?date=2030-12-03&buildingId=${building}`;
+
+    await t.db.delete(auditLog);
+    const staff = await list(worker1, query);
+    expect(staff.statusCode).toBe(200);
+    expect(personsIn(staff)).toEqual([...h101.personIds, h102.personIds[0]!].sort());
+    expect(staff.json()).toMatchObject({ day: '2030-12-03', buildingId: building });
+    expect(staff.json().items.find((i: { personId: string }) => i.personId === h102.personIds[0])).toMatchObject({
+      personName: h102.names[0], unit: '1', room: '102', temperatureC: 37.6, alertReasons: ['fever'],
+    });
+    expect((await list(admin, query)).statusCode).toBe(200);
+    const audit = await t.db.select().from(auditLog);
+    expect(audit.map((a) => [a.action, a.subjectType, a.subjectId])).toEqual([
+      ['checkins.read', 'building', building], ['checkins.read', 'building', building],
+    ]);
+
+    await t.db.delete(auditLog);
+    const own = await list(resident101, '?date=2030-12-03');
+    expect(own.statusCode).toBe(200);
+    expect(personsIn(own)).toEqual([...h101.personIds].sort());
+    expect(personsIn(await list(resident101, query))).toEqual([...h101.personIds].sort());
+    expect(await t.db.select().from(auditLog)).toEqual([]);
+
+    const notMine = await list(resident101, `?date=2030-12-03&buildingId=${otherBuilding.buildingId}`);
+    expect(notMine.statusCode).toBe(404);
+    expect(notMine.body).not.toContain(otherBuilding.names[0]);
+    const otherGrid = await list(worker2, query);
+    expect(otherGrid.statusCode).toBe(404);
+    expect(otherGrid.body).not.toContain(h102.names[0]);
+    expect((await list(worker1, '?buildingId=00000000-0000-4000-8000-000000000001')).statusCode).toBe(404);
+    expect(await t.db.select().from(auditLog)).toEqual([]);
+  });
+
+  it('defaults to today and answers a bad date or building id with a 400', async () => {
+    now = new Date('2030-12-04T02:00:00Z');
+    await submit(resident101, [entry(h101.personIds[0]!, 36.6)]);
+    const today = await list(resident101, '');
+    expect(today.json()).toMatchObject({ day: '2030-12-04', buildingId: null });
+    expect(personsIn(today)).toEqual([h101.personIds[0]]);
+    expect((await list(worker1, '?date=2030-02-30')).statusCode).toBe(400);
+    expect((await list(worker1, '?buildingId=nope')).statusCode).toBe(400);
+    expect((await list(worker1, '?day=2030-12-04')).statusCode).toBe(400);
+  });
+});
+
 describe('alerts', () => {
   it('a fever opens one alert for the grid, re-sending does not open another, and it moves open → acknowledged → resolved', async () => {
     now = new Date('2030-11-29T01:00:00Z');

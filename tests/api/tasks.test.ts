@@ -4,6 +4,7 @@ import { canTransition, orderTransitions, taskTransitions, type OrderStatus, typ
 import { and, eq } from 'drizzle-orm';
 import {
   auditLog, careVisits, chatMessages, helpRequests, households, medicineRequests, orders, persons, roleAssignments, taskOrders, tasks, users,
+  volunteerApplications,
 } from '@linli/server/db/schema/index';
 import { claimTask } from '@linli/server/modules/tasks/service';
 import { createTestApp, type TestApp } from '../support/app';
@@ -377,5 +378,19 @@ describe('tasks from other features', () => {
     const visits = await t.db.select().from(careVisits).where(eq(careVisits.volunteerTaskId, made.json().id));
     expect(visits).toHaveLength(1);
     expect(visits[0]).toMatchObject({ personId: tagged!.id, visitedBy: v1.userId, note: '老人精神不错' });
+  });
+});
+
+describe('with the volunteer registry', () => {
+  it('a volunteer suspended by staff cannot claim, and can again once reinstated', async () => {
+    const [application] = await t.db.select({ id: volunteerApplications.id }).from(volunteerApplications).where(eq(volunteerApplications.userId, v2.userId));
+    const [id] = await openTasks(t, 1);
+    const decide = (verb: string, reason?: string) => post(worker1, `/volunteer-applications/${application!.id}/${verb}`, reason ? { reason } : {});
+    expect((await decide('suspend', '连续两次未到岗')).statusCode).toBe(200);
+    const refused = await post(v2.token, `/tasks/${id}/claim`);
+    expect([403, 404]).toContain(refused.statusCode);
+    expect(await statusOfTask(id!)).toBe('open');
+    expect((await decide('reinstate')).statusCode).toBe(200);
+    expect((await post(v2.token, `/tasks/${id}/claim`)).statusCode).toBe(200);
   });
 });

@@ -73,7 +73,7 @@ test('a grid worker sends 4号楼\'s packed orders out as a delivery task and se
 
   const worker = await openPhonePage(product.browser);
   await logInAs(worker, product.url, '13900000002');
-  await worker.locator('.taro_page >> visible=true').getByText('志愿任务 · 整楼配送').click();
+  await worker.locator('.taro_page >> visible=true').getByText('志愿任务', { exact: true }).click();
   const board = worker.locator('.taro_page >> visible=true');
   await board.getByText('4号楼 生成配送任务').click();
   await worker.getByText('确定', { exact: true }).click();

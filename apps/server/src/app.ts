@@ -38,6 +38,7 @@ import { scheduleHealthRetention } from './jobs/health-retention';
 import { passesModule } from './modules/passes';
 import { passTokenKey } from './modules/passes/token';
 import { reservesModule } from './modules/reserves';
+import { volunteersModule } from './modules/volunteers';
 import { tasksModule } from './modules/tasks';
 import { scheduleClaimExpiry } from './jobs/task-claim-expiry';
 import { authenticationPlugin } from './plugins/authentication';
@@ -134,11 +135,10 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       sendLimit: { max: config.chat.sendLimitPerMinute, windowMs: 60_000 },
     });
     await api.register(chatSocketModule, { membershipRefreshMs: options.membershipRefreshMs });
-    await api.register(noticesModule, {
-      subscribeSender: options.subscribeSender ?? (config.wechat && config.wechatNoticeTemplateId
-        ? realSubscribeSender({ ...config.wechat, templateId: config.wechatNoticeTemplateId })
-        : devSubscribeSender(app.log)),
-    });
+    const subscribeSender = options.subscribeSender ?? (config.wechat && config.wechatNoticeTemplateId
+      ? realSubscribeSender({ ...config.wechat, templateId: config.wechatNoticeTemplateId })
+      : devSubscribeSender(app.log));
+    await api.register(noticesModule, { subscribeSender });
     await api.register(suppliesModule, { photos: join(config.dataDir, 'uploads', 'medicine') });
     const followUp: FollowUpOptions = {
       now: options.now ?? (() => new Date()),
@@ -161,6 +161,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
           .catch((err: unknown) => app.log.error({ err, itemId: item.id }, 'could not push the low-stock event; staff see it on 物资储备'));
       },
     });
+    await api.register(volunteersModule, { subscribeSender, now: options.now });
     await api.register(tasksModule, { claimTimeoutMinutes: config.taskClaimTimeoutMinutes, photos: join(config.dataDir, 'uploads', 'door-photos') });
   }, { prefix: '/api/v1' });
   scheduleClaimExpiry(app);

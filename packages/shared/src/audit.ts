@@ -5,6 +5,7 @@ export const AuditAction = z.enum([
   'person.phone.read', 'household.read', 'health.read', 'export.read',
   'checkins.read', 'checkins.missed.read', 'checkins.export', 'alerts.read', 'care_roster.read', 'help_requests.read',
   'pass.issue', 'pass.revoke', 'pass.scan', 'pass.scan.refused', 'reserve.issue',
+  'volunteer.approve', 'volunteer.reject', 'volunteer.suspend', 'volunteer.reinstate', 'volunteer.phone.read', 'call_up.create', 'call_up.close',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 export const auditActionLabels: Record<AuditAction, string> = {
@@ -23,6 +24,13 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'pass.scan': '门岗扫码',
   'pass.scan.refused': '门岗拒绝',
   'reserve.issue': '发放物资',
+  'volunteer.approve': '通过志愿者申请',
+  'volunteer.reject': '驳回志愿者申请',
+  'volunteer.suspend': '暂停志愿者',
+  'volunteer.reinstate': '恢复志愿者',
+  'volunteer.phone.read': '查看志愿者电话',
+  'call_up.create': '发起志愿者召集',
+  'call_up.close': '结束志愿者召集',
 };
 
 /** 查看电话 · 1号楼 1单元 101 郭丽华: what an entry was about, from what was recorded with it. */

@@ -1,5 +1,6 @@
 // Building group chats: message kinds, the REST bodies, the WebSocket event union, and the pure rules both sides apply.
 import { z } from 'zod';
+import { CallUpEventBody, CallUpStatus } from './volunteers';
 
 export const MessageKind = z.enum(['text', 'image', 'system', 'notice']);
 export type MessageKind = z.infer<typeof MessageKind>;
@@ -182,6 +183,10 @@ export const RealtimeEvent = z.discriminatedUnion('type', [
   /** To a volunteer: their claim passed its deadline without a handover and the task went back to the hall. */
   z.object({ type: z.literal('task.claim_expired'), taskId: z.uuid() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  /** To each volunteer a call-up (一键召集) matched: what, where, when; they answer over REST. */
+  z.object({ type: z.literal('call_up'), callUp: CallUpEventBody }),
+  /** To the community's staff: a called volunteer answered (the call may have closed as filled); the client reloads. */
+  z.object({ type: z.literal('call_up.answered'), callUpId: z.uuid(), status: CallUpStatus }),
 ]);
 export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
 

@@ -1,5 +1,5 @@
 import {
-  alertReasonsOf, allNormalEntries, CalendarDay, checkinDayOf, CheckinEntry, followUpTransitions, HouseholdCheckinBody, isPastCutoff, shanghaiDayStart, shiftDay,
+  alertReasonsOf, allNormalEntries, CalendarDay, CheckinBody, checkinDayOf, CheckinEntry, entriesOfCheckinBody, followUpTransitions, HouseholdCheckinBody, isPastCutoff, shanghaiDayStart, shiftDay,
 } from './checkins';
 import { canTransition } from './state-machine';
 
@@ -51,6 +51,21 @@ describe('household submission', () => {
   });
   it('refuses the same member twice', () => {
     expect(HouseholdCheckinBody.safeParse({ entries: allNormalEntries([personId, personId]) }).success).toBe(false);
+  });
+});
+
+describe('a check-in body: a whole household or one person', () => {
+  it('reads one person as a submission of one, with the same defaults', () => {
+    const one = CheckinBody.parse({ personId, temperatureC: 37.5 });
+    expect(entriesOfCheckinBody(one)).toEqual([{ personId, temperatureC: 37.5, symptoms: [], antigen: 'not_tested', quarantine: 'none' }]);
+    const household = CheckinBody.parse({ entries: allNormalEntries([personId]) });
+    expect(entriesOfCheckinBody(household)).toHaveLength(1);
+  });
+  it('refuses a body that is both, or neither, and names the bad field of the closer one', () => {
+    expect(CheckinBody.safeParse({ personId, temperatureC: 36.5, entries: [] }).success).toBe(false);
+    expect(CheckinBody.safeParse({}).success).toBe(false);
+    const hot = CheckinBody.safeParse({ personId, temperatureC: 43.5 });
+    expect(hot.error?.issues[0]?.path).toEqual(['temperatureC']);
   });
 });
 

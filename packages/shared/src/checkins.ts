@@ -68,6 +68,15 @@ export const HouseholdCheckinBody = z
   });
 export type HouseholdCheckinBody = z.infer<typeof HouseholdCheckinBody>;
 
+/** POST /checkins takes a whole household `{entries:[…]}` or one person `{personId, temperatureC, …}`: same rules. */
+export const CheckinBody = z.union([HouseholdCheckinBody, CheckinEntry]);
+export type CheckinBody = z.infer<typeof CheckinBody>;
+
+/** The entries a check-in body stands for: one person is a household submission of one. */
+export function entriesOfCheckinBody(body: CheckinBody): CheckinEntry[] {
+  return 'entries' in body ? body.entries : [body];
+}
+
 /** 全部正常: every member at a normal temperature, no symptoms, not tested, not in quarantine. */
 export function allNormalEntries(personIds: readonly string[], temperatureC = normalTemperatureC): CheckinEntryInput[] {
   return personIds.map((personId) => ({ personId, temperatureC, symptoms: [], antigen: 'not_tested', quarantine: 'none' }));
@@ -156,6 +165,19 @@ export const HouseholdCheckinStatus = z.object({
 });
 export type HouseholdCheckinStatus = z.infer<typeof HouseholdCheckinStatus>;
 export const DayQuery = z.object({ date: CalendarDay.optional() }).strict();
+
+/** GET /checkins: staff name a building of their grids; without one, the caller's own households. */
+export const CheckinListQuery = z.object({ date: CalendarDay.optional(), buildingId: z.uuid({ message: '不是有效的楼栋编号' }).optional() }).strict();
+export const CheckinListItem = Checkin.extend({ personName: z.string(), unit: z.string(), room: z.string() });
+export type CheckinListItem = z.infer<typeof CheckinListItem>;
+export const CheckinList = z.object({
+  day: z.string(),
+  /** The building listed (staff), or null for the caller's own households. */
+  buildingId: z.uuid().nullable(),
+  /** In unit, room, member order; only persons who checked in that day. */
+  items: z.array(CheckinListItem),
+});
+export type CheckinList = z.infer<typeof CheckinList>;
 
 // Alerts (and help requests): open → acknowledged → resolved.
 export const FollowUpStatus = z.enum(['open', 'acknowledged', 'resolved']);

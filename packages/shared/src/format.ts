@@ -28,3 +28,12 @@ export function formatShanghaiDateTime(instant: Date | string): string {
   const p = shanghaiParts(instant);
   return `${p.date} ${p.time}`;
 }
+
+/** "2026-11-25 08:00" typed as Beijing time → the ISO instant, or null when it is not that shape. */
+export function parseShanghaiDateTime(text: string): string | null {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
+  return new Date(Date.UTC(y, mo - 1, d, h - 8, mi)).toISOString();
+}

@@ -19,4 +19,5 @@ export * from './testing-rounds';
 export * from './dashboard';
 export * from './passes';
 export * from './reserves';
+export * from './volunteers';
 export * from './tasks';

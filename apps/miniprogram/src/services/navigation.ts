@@ -33,6 +33,10 @@ export const pagePaths = {
   reserveItem: '/pages/staff/reserve-item/index',
   medicine: '/pages/resident/medicine/index',
   staffMedicineRequests: '/pages/staff/medicine-requests/index',
+  volunteerApply: '/pages/resident/volunteer-apply/index',
+  staffVolunteers: '/pages/staff/volunteers/index',
+  staffCallUps: '/pages/staff/callups/index',
+  volunteerCallUps: '/pages/volunteer/callups/index',
   task: '/pages/volunteer/task/index',
   staffTasks: '/pages/staff/tasks/index',
 } as const;

@@ -35,7 +35,8 @@ export type Action =
   | 'audit.read' // the audit log (admins)
   | 'supplies.manage' // catalog and group buys of a community (its admins and grid workers)
   | 'household.serve' // handle a household's orders and medicine requests: pack, cancel, accept (its staff)
-  | 'health.follow_up'; // health data, alerts, help requests, care roster, testing rounds of a grid (its staff)
+  | 'health.follow_up' // health data, alerts, help requests, care roster, testing rounds of a grid (its staff)
+  | 'volunteers.manage'; // decide volunteer applications, send and close call-ups (the community's admins and grid workers)
 
 // The level of object each action is about; a scope without that level is refused (fail closed).
 const requiredLevel: Record<Action, keyof Scope> = {
@@ -51,6 +52,7 @@ const requiredLevel: Record<Action, keyof Scope> = {
   'supplies.manage': 'communityId',
   'household.serve': 'householdId',
   'health.follow_up': 'gridId',
+  'volunteers.manage': 'communityId',
 };
 
 const staffActions: ReadonlySet<Action> = new Set([
@@ -75,6 +77,8 @@ export function can(actor: Actor, action: Action, scope: Scope): boolean {
       if (staffActions.has(action)) return true;
     }
     if (r.role === 'grid_worker' && r.communityId === scope.communityId && action === 'supplies.manage') return true;
+    // Volunteers serve the whole community, not one grid: any of its grid workers may decide and call them up.
+    if (r.role === 'grid_worker' && r.communityId === scope.communityId && action === 'volunteers.manage') return true;
   }
   if (householdActions.has(action)) {
     return actor.households.some((h) => h.householdId === scope.householdId && h.communityId === scope.communityId);

@@ -1,7 +1,7 @@
 // Opens the database the config names: PostgreSQL through `pg`, or embedded PGlite in DATA_DIR.
 import { mkdirSync } from 'node:fs';
-import type { SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { AppConfig } from '../config';
 import * as schema from './schema';
 
@@ -13,6 +13,32 @@ export type DbOrTx = Database | Transaction;
 export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A hot raw statement, written with `sql.placeholder(name)` for every value: its text is built once, and on
+ * PostgreSQL it runs as a named prepared statement (parsed and planned once per connection). PGlite runs it plainly.
+ */
+export function preparedStatement<Row>(name: string, build: () => SQL) {
+  let query: { sql: string; params: unknown[] } | undefined;
+  return async (db: Database, values: Record<string, unknown>): Promise<Row[]> => {
+    query ??= dialect.sqlToQuery(build());
+    const params = fillPlaceholders(query.params, values);
+    const client = (db as { $client?: { query: (...args: unknown[]) => Promise<{ rows: Row[] }>; totalCount?: number } }).$client;
+    if (!client) throw new Error(`preparedStatement ${name}: needs the database, not a transaction`);
+    const result = typeof client.totalCount === 'number'
+      ? await client.query({ name, text: query.sql, values: params })
+      : await client.query(query.sql, params.map((p) => (Array.isArray(p) ? arrayLiteral(p) : p)));
+    return result.rows;
+  };
+}
+
+/** A PostgreSQL array literal of text elements: PGlite cannot send a JS array as an enum[] or uuid[] parameter. */
+function arrayLiteral(values: unknown[]): string {
+  const element = (v: unknown) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  return `{${values.map(element).join(',')}}`;
 }
 
 export interface DatabaseHandle {

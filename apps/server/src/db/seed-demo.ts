@@ -9,7 +9,7 @@ import { seedDemoTasks } from './seed-tasks';
 import { seedDemoHealth } from './seed-demo-health';
 import { seedDemoPassesAndReserves } from './seed-passes-reserves';
 import {
-  buildings, communities, grids, householdBindings, households, persons, roleAssignments, users,
+  buildings, communities, grids, householdBindings, households, persons, roleAssignments, users, volunteerApplications,
 } from './schema';
 
 export const demoPhones = {
@@ -134,6 +134,22 @@ export async function seedDemoCommunity(db: Database): Promise<{ communityId: st
       { userId: worker2.id, role: 'grid_worker', communityId, gridId: grid2.id },
       { userId: volunteer1.id, role: 'volunteer', communityId },
       { userId: volunteer2.id, role: 'volunteer', communityId },
+    ]);
+    // The demo volunteers came through the registry like anyone else: approved applications behind their role.
+    const buildingIdsOf = (names: string[]) => buildingRows.filter((b) => names.includes(b.name)).map((b) => b.id);
+    await tx.insert(volunteerApplications).values([
+      {
+        userId: volunteer1.id, communityId, skills: ['delivery', 'driving'],
+        availability: [{ weekdays: [1, 2, 3, 4, 5, 6, 7], start: '07:00', end: '22:00' }],
+        preferredBuildingIds: buildingIdsOf(['1号楼', '2号楼', '3号楼']), note: '有电动车，可以搬重物',
+        status: 'approved' as const, decidedBy: admin.id, decidedAt: new Date(),
+      },
+      {
+        userId: volunteer2.id, communityId, skills: ['delivery', 'medical', 'counselling'],
+        availability: [{ weekdays: [1, 2, 3, 4, 5], start: '18:00', end: '22:00' }, { weekdays: [6, 7], start: '08:00', end: '20:00' }],
+        preferredBuildingIds: buildingIdsOf(['4号楼', '5号楼', '6号楼']), note: '护士，周末全天有空',
+        status: 'approved' as const, decidedBy: admin.id, decidedAt: new Date(),
+      },
     ]);
 
     const residentRows = await tx

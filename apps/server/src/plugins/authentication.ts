@@ -29,6 +29,8 @@ declare module 'fastify' {
     signAccessToken: (userId: string) => string;
     /** Verifies a raw access token (the WebSocket passes it in the query) and returns the user id. */
     verifyAccessToken: (token: string) => string;
+    /** The user id of the request's `Authorization: Bearer` token (401 without a valid one); loads no Actor. */
+    bearerUserId: (request: FastifyRequest) => string;
   }
 }
 
@@ -54,11 +56,14 @@ export const authenticationPlugin = fp(async function authenticationPlugin(app: 
     return claims.sub;
   });
 
-  app.decorate('authenticate', async (request: FastifyRequest) => {
+  app.decorate('bearerUserId', (request: FastifyRequest) => {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw unauthenticated('请先登录（缺少 Authorization: Bearer 令牌）');
-    const userId = app.verifyAccessToken(match[1]!);
-    request.actor = await loadActor(app.db, userId);
+    return app.verifyAccessToken(match[1]!);
+  });
+
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    request.actor = await loadActor(app.db, app.bearerUserId(request));
   });
 });

@@ -5,4 +5,5 @@ export * from './supplies';
 export * from './checkins';
 export * from './passes';
 export * from './reserves';
+export * from './volunteers';
 export * from './tasks';

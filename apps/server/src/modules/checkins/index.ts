@@ -1,6 +1,7 @@
-// POST /checkins (a household's members for today), GET /households/:id/checkins, GET /checkins/missed, GET /checkins/export.csv.
+// POST /checkins (a household's members, or one person, for today), GET /checkins (a day of a building or of the caller's
+// households), GET /households/:id/checkins, GET /checkins/missed, GET /checkins/export.csv.
 import {
-  antigenLabels, checkinDayOf, checkinExportHeader, DayQuery, ErrorBody, ExportQuery, formatShanghaiDateTime, householdLabel, HouseholdCheckinBody,
+  antigenLabels, CheckinBody, CheckinList, CheckinListQuery, checkinDayOf, checkinExportHeader, DayQuery, ErrorBody, ExportQuery, formatShanghaiDateTime, householdLabel,
   HouseholdCheckinResult, HouseholdCheckinStatus, IdParams, isPastCutoff, maskPhone, MissedCheckins, quarantineLabels, StaffDayQuery,
   symptomLabels, type AntigenResult, type MissedCheckins as MissedCheckinsType, type QuarantineStatus, type Symptom,
 } from '@linli/shared';
@@ -12,7 +13,7 @@ import { notFound } from '../../errors';
 import { recordAudit } from '../audit/service';
 import { householdWithScope } from '../community/queries';
 import type { FollowUpOptions } from './follow-up-options';
-import { contactsOfHouseholds, dayReport, householdDay, personsWithoutCheckin } from './queries';
+import { checkinsOfDay, contactsOfHouseholds, dayReport, householdDay, personsWithoutCheckin } from './queries';
 import { submitHouseholdCheckin, toCheckin } from './service';
 import { auditCommunityOf, requireStaff } from './staff-scope';
 
@@ -31,17 +32,61 @@ export const checkinsModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app
   app.addHook('onRequest', app.authenticate);
 
   app.post('/checkins', {
+    // The answer is ~1 KB: gzip would save no round trip and cost CPU on both ends, at the morning rush.
+    compress: false,
     schema: {
       tags: ['checkins'],
-      summary: "Check in members of one household for today (Asia/Shanghai); one row per person and day, re-sending edits it",
-      description: 'Every entry must be a member of one household the caller is bound to. ≥ 37.3 °C, a positive antigen or 呼吸困难 opens an alert for the grid.',
-      body: HouseholdCheckinBody,
+      summary: "Check in members of one household ({entries:[…]}) or one person ({personId, …}) for today (Asia/Shanghai); one row per person and day, re-sending edits it",
+      description: 'Every person must be a member of one household the caller is bound to. ≥ 37.3 °C, a positive antigen or 呼吸困难 opens an alert for the grid.',
+      body: CheckinBody,
       response: { 200: HouseholdCheckinResult, ...errors },
     },
   }, async (request) => {
     const { events, ...result } = await submitHouseholdCheckin(app.db, request.actor, request.body, options.now());
     for (const event of events) options.notifier.notify(event);
     return result;
+  });
+
+  app.get('/checkins', {
+    schema: {
+      tags: ['checkins'],
+      summary: "The check-ins of a day (default today): staff name a building of their grids (audit-logged); otherwise the caller's own households",
+      description: 'A resident naming a building gets only their own households in it; a building neither in the caller\'s grids nor holding one of their households is 404.',
+      querystring: CheckinListQuery,
+      response: { 200: CheckinList, ...errors },
+    },
+  }, async (request) => {
+    const { actor } = request;
+    const { buildingId } = request.query;
+    const day = request.query.date ?? checkinDayOf(options.now());
+    const ownHouseholds = (inBuilding?: string) =>
+      actor.households.filter((h) => !inBuilding || h.buildingId === inBuilding).map((h) => h.householdId);
+    let rows: Awaited<ReturnType<typeof checkinsOfDay>>;
+    if (!buildingId) {
+      rows = await checkinsOfDay(app.db, day, { householdIds: ownHouseholds() });
+    } else {
+      const scope = await scopeOfBuilding(app.db, buildingId);
+      if (scope && can(actor, 'health.follow_up', scope)) {
+        rows = await checkinsOfDay(app.db, day, { buildingId });
+        await recordAudit(app.db, {
+          actorId: actor.userId,
+          communityId: scope.communityId,
+          action: 'checkins.read',
+          subjectType: 'building',
+          subjectId: buildingId,
+          details: { day, rows: rows.length },
+        });
+      } else if (scope && ownHouseholds(buildingId).length > 0) {
+        rows = await checkinsOfDay(app.db, day, { householdIds: ownHouseholds(buildingId) });
+      } else {
+        throw notFound('楼栋');
+      }
+    }
+    return {
+      day,
+      buildingId: buildingId ?? null,
+      items: rows.map(({ checkin, personName, unit, room }) => ({ ...toCheckin(checkin), personName, unit, room })),
+    };
   });
 
   app.get('/households/:id/checkins', {

@@ -63,3 +63,20 @@ export async function dayReport(db: DbOrTx, scopes: StaffScopes, day: string) {
     .where(withinStaffScopes(scopes, buildings.communityId, buildings.gridId))
     .orderBy(asc(buildings.sortOrder), asc(buildings.name), asc(households.unit), asc(sql`length(${households.room})`), asc(households.room), asc(persons.createdAt), asc(persons.name));
 }
+
+/** The check-ins of `day` in a building, or in a set of households, with who and where, in unit, room, member order. */
+export async function checkinsOfDay(db: DbOrTx, day: string, where: { buildingId: string } | { householdIds: string[] }) {
+  if ('householdIds' in where && where.householdIds.length === 0) return [];
+  return db
+    .select({ checkin: checkins, personName: persons.name, unit: households.unit, room: households.room })
+    .from(checkins)
+    .innerJoin(persons, eq(persons.id, checkins.personId))
+    .innerJoin(households, eq(households.id, checkins.householdId))
+    .where(and(
+      eq(checkins.day, day),
+      'buildingId' in where
+        ? eq(households.buildingId, where.buildingId)
+        : sql`${checkins.householdId} = ANY(${sql.param(where.householdIds)}::uuid[])`,
+    ))
+    .orderBy(asc(households.unit), asc(sql`length(${households.room})`), asc(households.room), asc(persons.createdAt), asc(persons.name));
+}

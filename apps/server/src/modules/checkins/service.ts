@@ -1,10 +1,10 @@
 // Check-ins: a household's members checked in for today in one upsert, alerts opened by the shared rule.
 import {
-  alertReasonsOf, checkinDayOf, type AntigenResult, type Checkin, type HouseholdCheckinBody, type QuarantineStatus, type Symptom,
+  alertReasonsOf, checkinDayOf, entriesOfCheckinBody, type AntigenResult, type Checkin, type CheckinBody, type QuarantineStatus, type Symptom,
 } from '@linli/shared';
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../../authorization/policy';
-import { selectRows, type Database } from '../../db/client';
+import { preparedStatement, type Database } from '../../db/client';
 import { alerts, buildings, checkins, households, persons } from '../../db/schema';
 import { badRequest, notFound } from '../../errors';
 import type { FollowUpEvent } from '../alerts/notifier';
@@ -51,25 +51,15 @@ interface SubmissionOutcome {
   opened: { id: string; inserted: boolean; grid_id: string; community_id: string }[] | null;
 }
 
-/**
- * Upserts today's check-in of every entry (one row per person and day, whatever the concurrency) and opens one alert
- * per person and day where the rule says so. All persons must belong to one household the caller is bound to.
- * One statement does it all: the scope check, the upsert and the alerts commit together or not at all, and a burst
- * of households costs one round trip each (bench/checkin-burst).
- */
-export async function submitHouseholdCheckin(db: Database, actor: Actor, body: HouseholdCheckinBody, now: Date) {
-  const day = checkinDayOf(now);
-  // A fixed order, so two submissions for the same household lock rows in the same order and never deadlock.
-  const entries = [...body.entries].sort((a, b) => a.personId.localeCompare(b.personId));
-  const actingFor = actor.households.map((h) => h.householdId);
-  const column = <T>(pick: (e: (typeof entries)[number]) => T) => sql.param(entries.map(pick));
-  const [outcome] = await selectRows<SubmissionOutcome>(db, sql`
+const value = (name: string) => sql.placeholder(name);
+
+// One statement does it all: the scope check, the upsert and the alerts commit together or not at all, and a burst
+// of households costs one round trip each (bench/checkin-burst).
+const submitStatement = preparedStatement<SubmissionOutcome>('submit_household_checkin', () => sql`
     WITH input AS (
       SELECT * FROM unnest(
-        ${column((e) => e.personId)}::uuid[], ${column((e) => Math.round(e.temperatureC * 10))}::smallint[],
-        ${column((e) => JSON.stringify(e.symptoms))}::jsonb[], ${column((e) => e.antigen)}::antigen_result[],
-        ${column((e) => e.antigenPhotoUrl ?? null)}::text[], ${column((e) => e.quarantine)}::quarantine_status[],
-        ${column((e) => e.note ?? null)}::text[], ${column((e) => JSON.stringify(alertReasonsOf(e)))}::jsonb[]
+        ${value('personIds')}::uuid[], ${value('temperatures')}::smallint[], ${value('symptoms')}::jsonb[], ${value('antigens')}::antigen_result[],
+        ${value('photos')}::text[], ${value('quarantines')}::quarantine_status[], ${value('notes')}::text[], ${value('reasons')}::jsonb[]
       ) AS i(person_id, temperature_tenths, symptoms, antigen, antigen_photo_url, quarantine, note, reasons)
     ),
     target AS (
@@ -78,17 +68,17 @@ export async function submitHouseholdCheckin(db: Database, actor: Actor, body: H
       JOIN ${persons} p ON p.id = i.person_id
       JOIN ${households} h ON h.id = p.household_id
       JOIN ${buildings} b ON b.id = h.building_id
-      WHERE p.household_id = ANY(${sql.param(actingFor)}::uuid[])
+      WHERE p.household_id = ANY(${value('actingFor')}::uuid[])
     ),
     verdict AS (
       SELECT count(*)::int AS matched, count(DISTINCT household_id)::int AS households,
-             count(*) = ${entries.length} AND count(DISTINCT household_id) = 1 AS ok
+             count(*) = ${value('count')}::int AND count(DISTINCT household_id) = 1 AS ok
       FROM target
     ),
     written AS (
       INSERT INTO ${checkins} (person_id, household_id, day, temperature_tenths, symptoms, antigen, antigen_photo_url, quarantine, note, submitted_by, updated_at)
-      SELECT person_id, household_id, ${day}::date, temperature_tenths, symptoms, antigen, antigen_photo_url, quarantine, note,
-             ${actor.userId}::uuid, ${now.toISOString()}::timestamptz
+      SELECT person_id, household_id, ${value('day')}::date, temperature_tenths, symptoms, antigen, antigen_photo_url, quarantine, note,
+             ${value('userId')}::uuid, ${value('now')}::timestamptz
       FROM target WHERE (SELECT ok FROM verdict)
       ORDER BY person_id
       ON CONFLICT (person_id, day) DO UPDATE SET
@@ -100,7 +90,7 @@ export async function submitHouseholdCheckin(db: Database, actor: Actor, body: H
     opened AS (
       -- A second alarming submission the same day updates the person's alert (the worst reading stays visible).
       INSERT INTO ${alerts} (community_id, grid_id, building_id, household_id, day, person_id, reasons, temperature_tenths, created_at)
-      SELECT community_id, grid_id, building_id, household_id, ${day}::date, person_id, reasons, temperature_tenths, ${now.toISOString()}::timestamptz
+      SELECT community_id, grid_id, building_id, household_id, ${value('day')}::date, person_id, reasons, temperature_tenths, ${value('now')}::timestamptz
       FROM target WHERE (SELECT ok FROM verdict) AND jsonb_array_length(reasons) > 0
       ORDER BY person_id
       ON CONFLICT (person_id, day) DO UPDATE SET
@@ -112,6 +102,30 @@ export async function submitHouseholdCheckin(db: Database, actor: Actor, body: H
            (SELECT json_agg(w ORDER BY w.person_id) FROM written w) AS written,
            (SELECT json_agg(o) FROM opened o) AS opened
     FROM verdict v`);
+
+/**
+ * Upserts today's check-in of every entry (one row per person and day, whatever the concurrency) and opens one alert
+ * per person and day where the rule says so. All persons must belong to one household the caller is bound to.
+ */
+export async function submitHouseholdCheckin(db: Database, actor: Actor, body: CheckinBody, now: Date) {
+  const day = checkinDayOf(now);
+  // A fixed order, so two submissions for the same household lock rows in the same order and never deadlock.
+  const entries = [...entriesOfCheckinBody(body)].sort((a, b) => a.personId.localeCompare(b.personId));
+  const [outcome] = await submitStatement(db, {
+    personIds: entries.map((e) => e.personId),
+    temperatures: entries.map((e) => Math.round(e.temperatureC * 10)),
+    symptoms: entries.map((e) => JSON.stringify(e.symptoms)),
+    antigens: entries.map((e) => e.antigen),
+    photos: entries.map((e) => e.antigenPhotoUrl ?? null),
+    quarantines: entries.map((e) => e.quarantine),
+    notes: entries.map((e) => e.note ?? null),
+    reasons: entries.map((e) => JSON.stringify(alertReasonsOf(e))),
+    actingFor: actor.households.map((h) => h.householdId),
+    count: entries.length,
+    day,
+    userId: actor.userId,
+    now: now.toISOString(),
+  });
   if (!outcome || outcome.matched !== entries.length) throw notFound('成员');
   if (outcome.households !== 1 || !outcome.written) throw badRequest('MIXED_HOUSEHOLDS', '一次只能为同一户的成员打卡');
   const events: FollowUpEvent[] = (outcome.opened ?? [])

@@ -92,6 +92,15 @@ export default function MePage() {
               </BigButton>
             ) : null}
 
+            {me.roles.some((r) => r.role === 'volunteer') ? (
+              <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.volunteerCallUps })}>
+                志愿者召集
+              </BigButton>
+            ) : me.households.length > 0 && !isStaff(me.roles) ? (
+              <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.volunteerApply })}>
+                申请当志愿者
+              </BigButton>
+            ) : null}
             {me.households.length > 0 ? (
               <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.pass })}>
                 出入证

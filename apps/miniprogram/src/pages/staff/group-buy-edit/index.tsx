@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Input, Text, Textarea, View } from '@tarojs/components';
-import { formatShanghaiDateTime, type GroupBuy } from '@linli/shared';
+import { formatShanghaiDateTime, parseShanghaiDateTime, type GroupBuy } from '@linli/shared';
 import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { BigButton } from '../../../components/BigButton';
 import { PageShell } from '../../../components/PageShell';
@@ -20,14 +20,6 @@ interface ItemDraft {
 }
 
 const emptyItem: ItemDraft = { name: '', unit: '份', price: '', stock: '', limit: '1' };
-
-/** "2026-11-25 08:00" in Beijing time → ISO instant, or null. */
-function shanghaiToIso(text: string): string | null {
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})$/.exec(text.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
-  return new Date(Date.UTC(y, mo - 1, d, h - 8, mi)).toISOString();
-}
 
 function yuanToFen(text: string): number | null {
   if (!/^\d+(\.\d{1,2})?$/.test(text.trim())) return null;
@@ -63,8 +55,8 @@ function Editor({ existing }: { existing: GroupBuy | null }) {
 
   async function save(publish: boolean) {
     setError(null);
-    const opens = shanghaiToIso(opensAt);
-    const closes = shanghaiToIso(closesAt);
+    const opens = parseShanghaiDateTime(opensAt);
+    const closes = parseShanghaiDateTime(closesAt);
     if (!opens || !closes) return setError('时间格式应为 2026-11-25 08:00');
     const itemBodies = [];
     for (const [index, it] of items.entries()) {

@@ -7,8 +7,8 @@ import { BigButton } from '../../../components/BigButton';
 import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
-import { approveBinding, listBindings, rejectBinding } from '../../../services/community';
 import { pagePaths } from '../../../services/navigation';
+import { approveBinding, listBindings, rejectBinding } from '../../../services/community';
 import { AlertsSection, CareSection, DashboardSection, HelpSection, MissedSection, TestingSection } from './health-sections';
 import './index.scss';
 
@@ -97,11 +97,16 @@ export default function WorkbenchPage() {
 
   return (
     <PageShell title="工作台" tab="workbench">
-      <BigButton variant="secondary" className="workbench__tasks" onClick={() => void Taro.navigateTo({ url: pagePaths.staffTasks })}>志愿任务 · 整楼配送</BigButton>
       <DashboardSection version={followUpVersion} />
       <AlertsSection onChanged={followUpChanged} />
       <MissedSection />
       <HelpSection onChanged={followUpChanged} />
+
+      <View className="button-row workbench__volunteers">
+        <BigButton variant="secondary" onClick={() => Taro.navigateTo({ url: pagePaths.staffVolunteers })}>志愿者</BigButton>
+        <BigButton variant="secondary" onClick={() => Taro.navigateTo({ url: pagePaths.staffCallUps })}>一键召集</BigButton>
+        <BigButton variant="secondary" onClick={() => Taro.navigateTo({ url: pagePaths.staffTasks })}>志愿任务</BigButton>
+      </View>
 
       <Text className="section-title">待审核的住户绑定</Text>
       <AsyncState

@@ -1,8 +1,9 @@
 import type { Order, OrderStatus } from '@linli/shared';
-import { and, asc, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { actorColumns, actorOf } from '../../../authorization/actor';
 import type { Actor } from '../../../authorization/policy';
 import type { DbOrTx } from '../../../db/client';
-import { buildings, groupBuys, households, orderItems, orders } from '../../../db/schema';
+import { buildings, groupBuys, households, orderItems, orders, users } from '../../../db/schema';
 import type { CursorPosition } from '../../../pagination';
 
 export interface OrderFilter {
@@ -86,4 +87,37 @@ export async function scopeOfOrder(db: DbOrTx, orderId: string) {
     .innerJoin(buildings, eq(buildings.id, orders.buildingId))
     .where(eq(orders.id, orderId));
   return row ?? null;
+}
+
+function actorAndReplayStatement(db: DbOrTx) {
+  const userId = sql.placeholder('userId');
+  const key = sql.placeholder('key');
+  return db
+    .select({
+      ...actorColumns(userId),
+      replay: sql<OrderReplay | null>`(
+        SELECT json_build_object('orderId', o.id, 'requestHash', o.request_hash) FROM ${orders} o
+        WHERE o.placed_by = ${userId} AND o.idempotency_key = ${key})`,
+    })
+    .from(users)
+    .where(sql`${users.id} = ${userId}`)
+    .prepare('load_actor_and_order_replay');
+}
+
+export interface OrderReplay {
+  orderId: string;
+  requestHash: string;
+}
+
+const actorAndReplayStatements = new WeakMap<DbOrTx, ReturnType<typeof actorAndReplayStatement>>();
+
+/** The caller's Actor and the order they already placed with this Idempotency-Key, if any, in one round trip. */
+export async function actorAndReplay(db: DbOrTx, userId: string, key: string): Promise<{ actor: Actor; replay: OrderReplay | null }> {
+  let statement = actorAndReplayStatements.get(db);
+  if (!statement) {
+    statement = actorAndReplayStatement(db);
+    actorAndReplayStatements.set(db, statement);
+  }
+  const [row] = await statement.execute({ userId, key });
+  return { actor: actorOf(userId, row), replay: row?.replay ?? null };
 }

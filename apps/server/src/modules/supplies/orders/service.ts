@@ -1,16 +1,16 @@
-// Placing and cancelling orders. Stock, per-household limits and idempotency are decided in SQL inside one
-// transaction (conditional updates, a conditional upsert, a unique key), never by reading and then writing.
+// Placing and cancelling orders. Stock, per-household limits and idempotency are decided in SQL by one statement
+// (conditional updates, a conditional upsert, a unique key), never by reading and then writing.
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { groupBuyStateAt, orderCancellableBy, orderTotalFen, type Order, type OrderStatus, type PlaceOrderBody } from '@linli/shared';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
-import { selectRows, type Database, type Transaction } from '../../../db/client';
+import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../../db/client';
 import { buildings, groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, households, orderItems, orders } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import type { SoldOutGate } from '../sold-out-gate';
 import type { PublishedItems } from './published-items';
-import { scopeOfOrder } from './queries';
+import { scopeOfOrder, type OrderReplay } from './queries';
 
 export const outOfStock = (itemId: string, name: string | null, remaining: number) =>
   conflict('OUT_OF_STOCK', name ? `「${name}」库存不足，仅剩 ${remaining}` : '该商品已售罄', { itemId, name, remaining });
@@ -25,33 +25,160 @@ function requestHashOf(body: PlaceOrderBody): string {
 }
 
 
-async function replayOf(db: Database, actor: Actor, key: string, hash: string): Promise<PlacedOrder | null> {
-  const [existing] = await db
-    .select({ id: orders.id, requestHash: orders.requestHash })
-    .from(orders)
-    .where(and(eq(orders.placedBy, actor.userId), eq(orders.idempotencyKey, key)));
-  if (!existing) return null;
+function replayed(existing: OrderReplay, hash: string): PlacedOrder {
   if (existing.requestHash !== hash) {
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一笔不同的订单，请为新订单生成新的 Key');
   }
-  return { orderId: existing.id, replayed: true };
+  return { orderId: existing.orderId, replayed: true };
+}
+
+async function replayOf(db: Database, actor: Actor, key: string, hash: string): Promise<PlacedOrder | null> {
+  const [existing] = await db
+    .select({ orderId: orders.id, requestHash: orders.requestHash })
+    .from(orders)
+    .where(and(eq(orders.placedBy, actor.userId), eq(orders.idempotencyKey, key)));
+  return existing ? replayed(existing, hash) : null;
 }
 
 class KeyTakenConcurrently extends Error {}
 
-/** The order as placed, built from what the transaction returned (no read-back). */
+interface PlacementLine {
+  itemId: string;
+  qty: number;
+  item: { name: string; unit: string; priceFen: number };
+}
+
+interface PlacementRow {
+  outcome: 'PLACED' | 'KEY_TAKEN';
+  created_ms: number | null;
+  taken: { id: string; remaining: number }[] | null;
+  unit: string;
+  room: string;
+  building_name: string;
+}
+
+// A refused placement aborts its own statement by casting its outcome to int: PostgreSQL then reports
+// `invalid input syntax for type integer: "OUT_OF_STOCK"`, and everything the statement wrote is undone.
+const refusals = ['LIMIT_EXCEEDED', 'NOT_TAKEN'] as const;
+type Refusal = (typeof refusals)[number];
+
+function refusalOf(err: unknown): Refusal | null {
+  for (let e: any = err, depth = 0; e && depth < 4; e = e.cause, depth++) {
+    if (e.code !== '22P02' || typeof e.message !== 'string') continue;
+    const refusal = refusals.find((r) => e.message.endsWith(`"${r}"`));
+    if (refusal) return refusal;
+  }
+  return null;
+}
+
+const value = (name: string) => sql.placeholder(name);
+
+/**
+ * Places an order in one statement, so it costs one round trip and the hot stock row stays locked only until that
+ * statement commits (never across a round trip to this process). In order: claim the idempotency key (a concurrent
+ * retry with the same key waits here, then finds it taken and changes nothing), grow the household's running
+ * quantities only while they stay within each limit, write the lines, lock the items' rows in one order (item id, so
+ * two multi-item orders never deadlock), take the stock only while enough remains at the price and in the window
+ * (checked with the database clock). A limit or stock miss aborts the whole statement. One text for any number of
+ * lines: a prepared statement.
+ */
+const placeStatement = preparedStatement<PlacementRow & { abort: null }>('place_order', () => sql`
+    WITH line AS (
+      SELECT * FROM unnest(${value('itemIds')}::uuid[], ${value('quantities')}::int[], ${value('names')}::text[],
+                           ${value('units')}::text[], ${value('prices')}::int[]) AS l(item_id, quantity, name, unit, price_fen)),
+    new_order AS (
+      INSERT INTO ${orders} (id, community_id, group_buy_id, household_id, building_id, placed_by, idempotency_key, request_hash, total_fen, delivery_code, note)
+      VALUES (${value('orderId')}::uuid, ${value('communityId')}::uuid, ${value('groupBuyId')}::uuid, ${value('householdId')}::uuid, ${value('buildingId')}::uuid,
+              ${value('userId')}::uuid, ${value('key')}::text, ${value('hash')}::text, ${value('totalFen')}::int, ${value('deliveryCode')}::text, ${value('note')}::text)
+      ON CONFLICT (placed_by, idempotency_key) DO NOTHING
+      RETURNING id, created_at),
+    counted AS (
+      INSERT INTO ${groupBuyItemHouseholdQuantities} AS q (item_id, household_id, quantity)
+      SELECT l.item_id, ${value('householdId')}::uuid, l.quantity FROM line l WHERE EXISTS (SELECT 1 FROM new_order)
+      ORDER BY l.item_id
+      ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
+      WHERE q.quantity + EXCLUDED.quantity <= (SELECT i.per_household_limit FROM ${groupBuyItems} i WHERE i.id = EXCLUDED.item_id)
+      RETURNING q.item_id),
+    -- The lines are written before the hot stock rows are locked, so those stay locked for as little as possible.
+    new_lines AS (
+      INSERT INTO ${orderItems} (order_id, item_id, name, unit, price_fen, quantity)
+      SELECT o.id, l.item_id, l.name, l.unit, l.price_fen, l.quantity FROM new_order o, line l
+      RETURNING item_id),
+    locked AS (
+      SELECT i.id FROM ${groupBuyItems} i
+      WHERE i.id IN (SELECT item_id FROM line) AND (SELECT count(*) FROM counted) = ${value('lineCount')}::int
+        AND (SELECT count(*) FROM new_lines) = ${value('lineCount')}::int
+      ORDER BY i.id FOR UPDATE),
+    taken AS (
+      UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - l.quantity
+      FROM line l, ${groupBuys} g
+      WHERE i.id = l.item_id AND g.id = i.group_buy_id AND i.remaining >= l.quantity AND i.price_fen = l.price_fen
+        AND g.published_at IS NOT NULL AND g.closed_at IS NULL AND g.opens_at <= now() AND g.closes_at > now()
+        AND i.id IN (SELECT id FROM locked)
+      RETURNING i.id, i.remaining),
+    verdict AS MATERIALIZED (
+      SELECT CASE
+        WHEN NOT EXISTS (SELECT 1 FROM new_order) THEN 'KEY_TAKEN'
+        WHEN (SELECT count(*) FROM counted) < ${value('lineCount')}::int THEN 'LIMIT_EXCEEDED'
+        WHEN (SELECT count(*) FROM taken) < ${value('lineCount')}::int THEN 'NOT_TAKEN'
+        ELSE 'PLACED' END AS outcome)
+    SELECT v.outcome,
+           CASE WHEN v.outcome IN ('LIMIT_EXCEEDED', 'NOT_TAKEN') THEN v.outcome::int END AS abort,
+           (SELECT (extract(epoch FROM created_at) * 1000)::float8 FROM new_order) AS created_ms,
+           (SELECT json_agg(json_build_object('id', t.id, 'remaining', t.remaining)) FROM taken t) AS taken,
+           h.unit, h.room, b.name AS building_name
+    FROM verdict v LEFT JOIN (${households} h JOIN ${buildings} b ON b.id = h.building_id) ON h.id = ${value('householdId')}::uuid`);
+
+async function placeInOneStatement(db: Database, o: {
+  orderId: string; actor: Actor; body: PlaceOrderBody; key: string; hash: string; household: Actor['households'][number];
+  groupBuyId: string; lines: PlacementLine[]; totalFen: number; deliveryCode: string;
+}): Promise<PlacementRow> {
+  const [row] = await placeStatement(db, {
+    itemIds: o.lines.map((l) => l.itemId),
+    quantities: o.lines.map((l) => l.qty),
+    names: o.lines.map((l) => l.item.name),
+    units: o.lines.map((l) => l.item.unit),
+    prices: o.lines.map((l) => l.item.priceFen),
+    lineCount: o.lines.length,
+    orderId: o.orderId,
+    communityId: o.household.communityId,
+    groupBuyId: o.groupBuyId,
+    householdId: o.household.householdId,
+    buildingId: o.household.buildingId,
+    userId: o.actor.userId,
+    key: o.key,
+    hash: o.hash,
+    totalFen: o.totalFen,
+    deliveryCode: o.deliveryCode,
+    note: o.body.note ?? null,
+  });
+  return row!;
+}
+
+/** The order as placed, built from what the statement returned (no read-back). */
 export interface PlacedOrder {
   orderId: string;
   replayed: boolean;
   placed?: Order;
 }
 
+/** What the caller's request already knows: the order placed earlier with its key (if any), looked up at `lookedUpAt`. */
+export interface KnownReplay {
+  replay: OrderReplay | null;
+  lookedUpAt: number;
+}
+
 export async function placeOrder(
-  db: Database, actor: Actor, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems,
+  db: Database, actor: Actor, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems, known?: KnownReplay,
 ): Promise<PlacedOrder> {
   const household = actor.households.find((h) => h.householdId === body.householdId);
   if (!household || !can(actor, 'household.act', household)) throw notFound('住户');
   const hash = requestHashOf(body);
+  if (known?.replay) return replayed(known.replay, hash);
+  // Sold out before the replay lookup began: any order placed with this key had committed by then, and there was
+  // none, so the gate's refusal is the whole answer (no database work at all).
+  const soldOutItem = known && gate.soldOut(body.items.map((i) => i.itemId));
+  if (soldOutItem && gate.soldOutBefore(soldOutItem, known.lookedUpAt)) throw outOfStock(soldOutItem, null, 0);
   try {
     return await placeNewOrder(db, actor, body, key, hash, household, gate, published);
   } catch (err) {
@@ -99,56 +226,24 @@ async function placeNewOrder(
   const orderId = randomUUID();
   const deliveryCode = String(randomInt(0, 10000)).padStart(4, '0');
   const totalFen = orderTotalFen(lines.map((l) => ({ priceFen: l.item.priceFen, qty: l.qty })));
-  const soldOutNow: string[] = [];
-  const placed = await db.transaction(async (tx) => {
-    // One statement claims the idempotency key (a concurrent retry with the same key waits here, then finds it taken),
-    // writes the lines, and grows the household's running quantities only while they stay within each limit.
-    const lineValues = sql.join(lines.map((l) => sql`(${l.itemId}::uuid, ${l.qty}::int, ${l.item.name}, ${l.item.unit}, ${l.item.priceFen}::int)`), sql`, `);
-    const [written] = await selectRows<{ created_ms: number | null; counted: number; unit: string; room: string; building_name: string }>(tx, sql`
-      WITH line (item_id, quantity, name, unit, price_fen) AS (VALUES ${lineValues}),
-      new_order AS (
-        INSERT INTO ${orders} (id, community_id, group_buy_id, household_id, building_id, placed_by, idempotency_key, request_hash, total_fen, delivery_code, note)
-        VALUES (${orderId}, ${household.communityId}, ${groupBuy.id}, ${household.householdId}, ${household.buildingId}, ${actor.userId}, ${key}, ${hash}, ${totalFen}, ${deliveryCode}, ${body.note ?? null})
-        ON CONFLICT (placed_by, idempotency_key) DO NOTHING
-        RETURNING id, created_at),
-      new_lines AS (
-        INSERT INTO ${orderItems} (order_id, item_id, name, unit, price_fen, quantity)
-        SELECT o.id, l.item_id, l.name, l.unit, l.price_fen, l.quantity FROM new_order o, line l),
-      counted AS (
-        INSERT INTO ${groupBuyItemHouseholdQuantities} AS q (item_id, household_id, quantity)
-        SELECT l.item_id, ${household.householdId}::uuid, l.quantity FROM line l WHERE EXISTS (SELECT 1 FROM new_order)
-        ORDER BY l.item_id
-        ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
-        WHERE q.quantity + EXCLUDED.quantity <= (SELECT i.per_household_limit FROM ${groupBuyItems} i WHERE i.id = EXCLUDED.item_id)
-        RETURNING q.item_id)
-      SELECT (SELECT (extract(epoch FROM created_at) * 1000)::float8 FROM new_order) AS created_ms, (SELECT count(*)::int FROM counted) AS counted,
-             h.unit, h.room, b.name AS building_name
-      FROM ${households} h JOIN ${buildings} b ON b.id = h.building_id WHERE h.id = ${household.householdId}`);
-    if (written?.created_ms == null) throw new KeyTakenConcurrently();
-    if (Number(written.counted) < lines.length) throw await whichLimit(tx, lines, household.householdId);
-
-    // Stock last, so the hot row is locked only until commit. The window and the price are re-checked in SQL.
-    for (const l of lines) {
-      const [taken] = await selectRows<{ remaining: number }>(tx, sql`
-        UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - ${l.qty}
-        FROM ${groupBuys} AS g
-        WHERE i.id = ${l.itemId} AND g.id = i.group_buy_id AND i.remaining >= ${l.qty} AND i.price_fen = ${l.item.priceFen}
-          AND g.published_at IS NOT NULL AND g.closed_at IS NULL AND g.opens_at <= now() AND g.closes_at > now()
-        RETURNING i.remaining`);
-      if (!taken) throw await whyNotTaken(tx, l.itemId, l.qty);
-      if (taken.remaining === 0) soldOutNow.push(l.itemId);
-    }
-    return written;
-  }).catch(async (err: unknown) => {
-    if (err instanceof AppError && err.code === 'OUT_OF_STOCK' && (err.details as { remaining?: number }).remaining === 0) {
-      gate.markSoldOut((err.details as { itemId: string }).itemId);
-    } else if (err instanceof AppError && err.code === 'LIMIT_EXCEEDED') {
+  let placed: PlacementRow;
+  try {
+    placed = await placeInOneStatement(db, { orderId, actor, body, key, hash, household, groupBuyId: groupBuy.id, lines, totalFen, deliveryCode });
+  } catch (err) {
+    const refusal = refusalOf(err);
+    if (!refusal) throw err;
+    const error = refusal === 'LIMIT_EXCEEDED' ? await whichLimit(db, lines, household.householdId) : await whyNotTaken(db, lines);
+    if (error.code === 'OUT_OF_STOCK' && (error.details as { remaining?: number }).remaining === 0) {
+      gate.markSoldOut((error.details as { itemId: string }).itemId);
+    } else if (error.code === 'LIMIT_EXCEEDED') {
       // Refused before the stock was looked at: still note an item that is gone, so the gate keeps refusing it.
       const gone = await db.select({ id: groupBuyItems.id }).from(groupBuyItems).where(and(inArray(groupBuyItems.id, itemIds), eq(groupBuyItems.remaining, 0)));
       for (const { id } of gone) gate.markSoldOut(id);
     }
-    throw err;
-  });
+    throw error;
+  }
+  if (placed.outcome === 'KEY_TAKEN') throw new KeyTakenConcurrently();
+  const soldOutNow = (placed.taken ?? []).filter((t) => t.remaining === 0).map((t) => t.id);
   for (const id of soldOutNow) gate.markSoldOut(id);
   return {
     orderId,
@@ -179,8 +274,8 @@ async function placeNewOrder(
 }
 
 /** The first line whose household quantity would pass its limit, as the error body. */
-async function whichLimit(tx: Transaction, lines: { itemId: string; qty: number; item: { name: string; unit: string; perHouseholdLimit: number } }[], householdId: string) {
-  const held = await tx
+async function whichLimit(db: DbOrTx, lines: { itemId: string; qty: number; item: { name: string; unit: string; perHouseholdLimit: number } }[], householdId: string) {
+  const held = await db
     .select({ itemId: groupBuyItemHouseholdQuantities.itemId, quantity: groupBuyItemHouseholdQuantities.quantity })
     .from(groupBuyItemHouseholdQuantities)
     .where(and(inArray(groupBuyItemHouseholdQuantities.itemId, lines.map((l) => l.itemId)), eq(groupBuyItemHouseholdQuantities.householdId, householdId)));
@@ -192,17 +287,24 @@ async function whichLimit(tx: Transaction, lines: { itemId: string; qty: number;
   });
 }
 
-/** The reason a conditional stock update matched no row, read after the fact for the error body. */
-async function whyNotTaken(tx: Transaction, itemId: string, qty: number): Promise<AppError> {
-  const [row] = await selectRows<{ name: string; remaining: number; published: boolean; closed: boolean; not_yet: boolean; ended: boolean }>(tx, sql`
-    SELECT i.name, i.remaining, g.published_at IS NOT NULL AS published, g.closed_at IS NOT NULL AS closed,
+/** Why the stock of some line was not taken, read after the statement refused (for the error body). */
+async function whyNotTaken(db: DbOrTx, lines: { itemId: string; qty: number; item: { priceFen: number } }[]): Promise<AppError> {
+  const rows = await selectRows<{ id: string; name: string; remaining: number; price_fen: number; published: boolean; closed: boolean; not_yet: boolean; ended: boolean }>(db, sql`
+    SELECT i.id, i.name, i.remaining, i.price_fen, g.published_at IS NOT NULL AS published, g.closed_at IS NOT NULL AS closed,
            g.opens_at > now() AS not_yet, g.closes_at <= now() AS ended
-    FROM ${groupBuyItems} i JOIN ${groupBuys} g ON g.id = i.group_buy_id WHERE i.id = ${itemId}`);
-  if (!row || !row.published) return notFound('团购商品');
-  if (row.closed || row.ended) return conflict('GROUP_BUY_CLOSED', '团购已结束');
-  if (row.not_yet) return conflict('GROUP_BUY_NOT_OPEN', '团购尚未开始');
-  if (row.remaining < qty) return outOfStock(itemId, row.name, row.remaining);
-  return conflict('PRICE_CHANGED', `「${row.name}」价格已调整，请刷新后重新下单`, { itemId });
+    FROM ${groupBuyItems} i JOIN ${groupBuys} g ON g.id = i.group_buy_id WHERE i.id IN ${lines.map((l) => l.itemId)}`);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const l of lines) {
+    const row = byId.get(l.itemId);
+    if (!row || !row.published) return notFound('团购商品');
+    if (row.closed || row.ended) return conflict('GROUP_BUY_CLOSED', '团购已结束');
+    if (row.not_yet) return conflict('GROUP_BUY_NOT_OPEN', '团购尚未开始');
+    if (row.remaining < l.qty) return outOfStock(l.itemId, row.name, row.remaining);
+    if (row.price_fen !== l.item.priceFen) return conflict('PRICE_CHANGED', `「${row.name}」价格已调整，请刷新后重新下单`, { itemId: l.itemId });
+  }
+  // Stock came back (a cancel) between the refusal and this look: nothing was written, a retry may succeed.
+  const first = byId.get(lines[0]!.itemId)!;
+  return outOfStock(lines[0]!.itemId, first.name, first.remaining);
 }
 
 /** Cancel: the conditional status update decides which of two concurrent cancels restocks; the other gets 409. */
