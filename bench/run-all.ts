@@ -5,6 +5,7 @@ import { runFlashSaleBench } from './flash-sale/flash-sale.bench';
 import { runImportBench } from './import/import.bench';
 import { runChatFanoutBench } from './chat-fanout/chat-fanout.bench';
 import { runCheckinBurstBench } from './checkin-burst/checkin-burst.bench';
+import { runClaimRushBench } from './claim-rush/claim-rush.bench';
 import type { BenchResult } from './lib/result';
 
 const benches: { name: string; run: () => Promise<BenchResult[]> }[] = [
@@ -12,6 +13,7 @@ const benches: { name: string; run: () => Promise<BenchResult[]> }[] = [
   { name: 'chat-fanout', run: runChatFanoutBench },
   { name: 'flash-sale', run: runFlashSaleBench },
   { name: 'checkin-burst', run: runCheckinBurstBench },
+  { name: 'claim-rush', run: runClaimRushBench },
 ];
 // `pnpm bench flash-sale checkin-burst` (or BENCH=flash-sale,checkin-burst) runs only the benches named.
 const only = [...process.argv.slice(2), ...(process.env.BENCH ? process.env.BENCH.split(',') : [])];

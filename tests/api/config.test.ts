@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       wechatNoticeTemplateId: null,
       healthRetentionDays: 30,
       checkinCutoff: '10:00',
+      taskClaimTimeoutMinutes: 120,
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -71,8 +72,10 @@ describe('loadConfig', () => {
       WECHAT_SECRET: 'wechat-secret',
       HEALTH_RETENTION_DAYS: '14',
       CHECKIN_CUTOFF: '09:30',
+      TASK_CLAIM_TIMEOUT_MINUTES: '45',
     });
     expect(config).toMatchObject({
+      taskClaimTimeoutMinutes: 45,
       healthRetentionDays: 14,
       checkinCutoff: '09:30',
       env: 'test',
@@ -109,6 +112,8 @@ describe('loadConfig', () => {
     ['CHECKIN_CUTOFF', { CHECKIN_CUTOFF: '25:00' }],
     ['CHECKIN_CUTOFF', { CHECKIN_CUTOFF: '10' }],
     ['PASS_TOKEN_SECRET', { PASS_TOKEN_SECRET: 'short' }],
+    ['TASK_CLAIM_TIMEOUT_MINUTES', { TASK_CLAIM_TIMEOUT_MINUTES: '0' }],
+    ['TASK_CLAIM_TIMEOUT_MINUTES', { TASK_CLAIM_TIMEOUT_MINUTES: '2h' }],
   ])('refuses a malformed %s, naming it (%j)', (name, env) => {
     expect(refusal(env)).toMatch(new RegExp(`\\b${name}\\b`));
   });

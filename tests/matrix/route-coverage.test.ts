@@ -131,6 +131,21 @@ const routeGuards: Record<string, Guard> = {
   'GET /api/v1/call-ups/{id}': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
   'POST /api/v1/call-ups/{id}/answer': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
   'POST /api/v1/call-ups/{id}/close': { kind: 'scope', provenBy: 'tests/api/volunteers.test.ts' },
+  'POST /api/v1/delivery-tasks': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'GET /api/v1/tasks': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'GET /api/v1/tasks/mine': { kind: 'own account', why: 'the tasks the caller claimed' },
+  'GET /api/v1/tasks/{id}': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'POST /api/v1/tasks/{id}/claim': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'POST /api/v1/tasks/{id}/release': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'POST /api/v1/tasks/{id}/complete': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'POST /api/v1/tasks/{id}/deliveries': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'PUT /api/v1/tasks/{id}/orders/{orderId}/door-photo': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'GET /api/v1/orders/{id}/door-photo': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'POST /api/v1/orders/{id}/confirm-delivery': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'POST /api/v1/tasks/{id}/orders/{orderId}/unlock': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'GET /api/v1/tasks/{id}/households/{householdId}/phone': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'POST /api/v1/help-requests/{id}/errand-task': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
+  'POST /api/v1/visit-tasks': { kind: 'scope', provenBy: 'tests/api/tasks.test.ts' },
 };
 
 let t: TestApp;

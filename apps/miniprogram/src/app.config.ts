@@ -36,6 +36,8 @@ export default defineAppConfig({
     'pages/staff/volunteers/index',
     'pages/staff/callups/index',
     'pages/volunteer/callups/index',
+    'pages/volunteer/task/index',
+    'pages/staff/tasks/index',
   ],
   window: {
     backgroundTextStyle: 'light',

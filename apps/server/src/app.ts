@@ -39,6 +39,8 @@ import { passesModule } from './modules/passes';
 import { passTokenKey } from './modules/passes/token';
 import { reservesModule } from './modules/reserves';
 import { volunteersModule } from './modules/volunteers';
+import { tasksModule } from './modules/tasks';
+import { scheduleClaimExpiry } from './jobs/task-claim-expiry';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
 import { answerFrameworkError, errorsPlugin } from './plugins/errors';
@@ -162,7 +164,9 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       },
     });
     await api.register(volunteersModule, { subscribeSender, now: options.now });
+    await api.register(tasksModule, { claimTimeoutMinutes: config.taskClaimTimeoutMinutes, photos: join(config.dataDir, 'uploads', 'door-photos') });
   }, { prefix: '/api/v1' });
+  scheduleClaimExpiry(app);
   scheduleHealthRetention(app, { retentionDays: config.healthRetentionDays, now: options.now ?? (() => new Date()) });
 
   await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });

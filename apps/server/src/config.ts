@@ -44,6 +44,12 @@ const EnvSchema = z
       .transform(Number)
       .pipe(z.number().min(1, { message: 'must be a whole number of days (1–3650)' }).max(3650, { message: 'must be a whole number of days (1–3650)' }))
       .default(30),
+    TASK_CLAIM_TIMEOUT_MINUTES: z
+      .string()
+      .regex(/^\d{1,4}$/, { message: 'must be a whole number of minutes (1–1440)' })
+      .transform(Number)
+      .pipe(z.number().min(1, { message: 'must be a whole number of minutes (1–1440)' }).max(1440, { message: 'must be a whole number of minutes (1–1440)' }))
+      .default(120),
     CHECKIN_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time HH:MM (Asia/Shanghai), e.g. 10:00' }).default('10:00'),
   })
   .superRefine((env, ctx) => {
@@ -82,6 +88,8 @@ export interface AppConfig {
   healthRetentionDays: number;
   /** HH:MM in Asia/Shanghai after which a member without today's check-in counts as missed. */
   checkinCutoff: string;
+  /** A claimed task with no handover for this long goes back to the hall. */
+  taskClaimTimeoutMinutes: number;
 }
 
 export class ConfigError extends Error {}
@@ -132,5 +140,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     wechatNoticeTemplateId: e.WECHAT_NOTICE_TEMPLATE_ID ?? null,
     healthRetentionDays: e.HEALTH_RETENTION_DAYS,
     checkinCutoff: e.CHECKIN_CUTOFF,
+    taskClaimTimeoutMinutes: e.TASK_CLAIM_TIMEOUT_MINUTES,
   };
 }

@@ -178,6 +178,10 @@ export const RealtimeEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('follow_up'), kind: FollowUpEventKind, objectId: z.uuid() }),
   /** To the community's staff: a reserve item fell to or below its low-stock threshold. */
   z.object({ type: z.literal('reserve.low_stock'), itemId: z.uuid(), name: z.string(), unit: z.string(), stock: z.number().int(), lowStockThreshold: z.number().int() }),
+  /** To the grid's staff: a delivery order was locked after too many wrong handover codes. */
+  z.object({ type: z.literal('task.order_locked'), taskId: z.uuid(), orderId: z.uuid(), buildingName: z.string(), unit: z.string(), room: z.string() }),
+  /** To a volunteer: their claim passed its deadline without a handover and the task went back to the hall. */
+  z.object({ type: z.literal('task.claim_expired'), taskId: z.uuid() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   /** To each volunteer a call-up (一键召集) matched: what, where, when; they answer over REST. */
   z.object({ type: z.literal('call_up'), callUp: CallUpEventBody }),

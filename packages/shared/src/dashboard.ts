@@ -1,6 +1,7 @@
 // GET /dashboard: a grid worker's day at a glance, over the grids they work on.
 import { z } from 'zod';
 import { OrderStatus } from './supplies';
+import { TaskStatus } from './tasks';
 
 export const BuildingCompletion = z.object({
   buildingId: z.uuid(),
@@ -21,6 +22,8 @@ export const Dashboard = z.object({
   careRosterCount: z.number().int(),
   /** Orders of the grids' households in each state, every status present (0 when none). */
   ordersByStatus: z.record(OrderStatus, z.number().int()),
+  /** Volunteer tasks of the grids' buildings by status (open ones wait in the hall). */
+  tasksByStatus: z.record(TaskStatus, z.number().int()),
 });
 export type Dashboard = z.infer<typeof Dashboard>;
 

@@ -20,3 +20,4 @@ export * from './dashboard';
 export * from './passes';
 export * from './reserves';
 export * from './volunteers';
+export * from './tasks';

@@ -302,7 +302,7 @@ export const PickingList = z.object({
 export type PickingList = z.infer<typeof PickingList>;
 
 // ---- Medicine requests (代购药) ----
-/** pending → accepted (becomes an errand task in the volunteers module) → fulfilled; pending → declined; pending/accepted → cancelled. */
+/** pending → accepted (becomes a medicine task for volunteers) → fulfilled (the volunteer completes it); pending → declined; pending/accepted → cancelled. */
 export const MedicineRequestStatus = z.enum(['pending', 'accepted', 'declined', 'cancelled', 'fulfilled']);
 export type MedicineRequestStatus = z.infer<typeof MedicineRequestStatus>;
 export const medicineRequestStatusLabels: Record<MedicineRequestStatus, string> = {
@@ -348,7 +348,7 @@ export const MedicineRequest = z.object({
   hasPhoto: z.boolean(),
   status: MedicineRequestStatus,
   declineReason: z.string().nullable(),
-  /** The errand task once the volunteers module turns an accepted request into one. */
+  /** The medicine task an accepted request became. */
   taskId: z.uuid().nullable(),
   createdAt: z.string(),
   decidedAt: z.string().nullable(),

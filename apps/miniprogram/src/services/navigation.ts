@@ -37,6 +37,8 @@ export const pagePaths = {
   staffVolunteers: '/pages/staff/volunteers/index',
   staffCallUps: '/pages/staff/callups/index',
   volunteerCallUps: '/pages/volunteer/callups/index',
+  task: '/pages/volunteer/task/index',
+  staffTasks: '/pages/staff/tasks/index',
 } as const;
 
 export type TabKey = 'chat' | 'groupBuys' | 'checkin' | 'tasks' | 'me' | 'workbench' | 'notices' | 'residents';

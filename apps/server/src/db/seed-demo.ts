@@ -5,6 +5,7 @@ import type { CareTag, PersonRelation } from '@linli/shared';
 import { selectRows, type Database } from './client';
 import { seedDemoChats } from './seed-demo-chats';
 import { seedDemoSupplies } from './seed-supplies';
+import { seedDemoTasks } from './seed-tasks';
 import { seedDemoHealth } from './seed-demo-health';
 import { seedDemoPassesAndReserves } from './seed-passes-reserves';
 import {
@@ -172,6 +173,7 @@ export async function seedDemoCommunity(db: Database): Promise<{ communityId: st
     );
     await seedDemoChats(tx, communityId, { gridWorker1: demoPhones.gridWorker1, resident: demoResidentPhone });
     await seedDemoSupplies(tx, communityId);
+    await seedDemoTasks(tx, communityId);
     await seedDemoHealth(tx, communityId);
     await seedDemoPassesAndReserves(tx, communityId);
     return { communityId };

@@ -1,10 +1,11 @@
 // Health follow-up: daily check-ins, the alerts they open, help requests, care visits and 核酸 testing rounds.
 import { sql } from 'drizzle-orm';
 import {
-  check, date, index, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid,
+  type AnyPgColumn, check, date, index, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { buildings, communities, grids, households, persons } from './community';
 import { users } from './identity';
+import { tasks } from './tasks';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -95,8 +96,8 @@ export const careVisits = pgTable('care_visits', {
   visitedBy: uuid('visited_by').notNull().references(() => users.id),
   visitedAt: ts('visited_at').notNull().defaultNow(),
   note: text('note'),
-  // Hook for the volunteers issue: the visit task a volunteer was given (FK added when the tasks table lands).
-  volunteerTaskId: uuid('volunteer_task_id'),
+  // The visit task a volunteer did, when the visit came from one.
+  volunteerTaskId: uuid('volunteer_task_id').references((): AnyPgColumn => tasks.id),
   createdAt: ts('created_at').notNull().defaultNow(),
 }, (t) => [index('care_visits_person_idx').on(t.personId, t.visitedAt)]);
 

@@ -6,3 +6,4 @@ export * from './checkins';
 export * from './passes';
 export * from './reserves';
 export * from './volunteers';
+export * from './tasks';

@@ -2,10 +2,11 @@
 // Stock and per-household limits are guarded by CHECKs so that no code path can oversell.
 import { sql } from 'drizzle-orm';
 import {
-  boolean, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  type AnyPgColumn, boolean, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { buildings, communities, households } from './community';
 import { users } from './identity';
+import { tasks } from './tasks';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -142,8 +143,8 @@ export const medicineRequests = pgTable('medicine_requests', {
   declineReason: text('decline_reason'),
   decidedBy: uuid('decided_by').references(() => users.id),
   decidedAt: ts('decided_at'),
-  // The errand task it becomes (volunteers module); no FK yet because that table does not exist yet.
-  taskId: uuid('task_id'),
+  // The medicine task it becomes when staff accept it.
+  taskId: uuid('task_id').references((): AnyPgColumn => tasks.id),
   createdAt: ts('created_at').notNull().defaultNow(),
 }, (t) => [
   index('medicine_requests_building_status_idx').on(t.buildingId, t.status),

@@ -1,9 +1,9 @@
 // GET /dashboard: today's check-in completion per building, the 7-day trend, open alerts and help, care roster size,
-// orders by status, over the caller's grids. Open tasks join here when the volunteers module lands.
-import { checkinDayOf, Dashboard, ErrorBody, OrderStatus, shiftDay } from '@linli/shared';
+// orders and volunteer tasks by status, over the caller's grids.
+import { checkinDayOf, Dashboard, ErrorBody, OrderStatus, shiftDay, TaskStatus } from '@linli/shared';
 import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { alerts, buildings, checkins, helpRequests, households, orders, persons } from '../../db/schema';
+import { alerts, buildings, checkins, helpRequests, households, orders, persons, tasks } from '../../db/schema';
 import type { FollowUpOptions } from '../checkins/follow-up-options';
 import { requireStaff, withinStaffScopes } from '../checkins/staff-scope';
 
@@ -13,7 +13,7 @@ export const dashboardModule: FastifyPluginAsyncZod<FollowUpOptions> = async (ap
   app.get('/dashboard', {
     schema: {
       tags: ['dashboard'],
-      summary: "Staff: their grids today — check-in completion per building, 7-day trend, open alerts and help requests, care roster count, orders by status",
+      summary: "Staff: their grids today — check-in completion per building, 7-day trend, open alerts and help requests, care roster count, orders and volunteer tasks by status",
       response: { 200: Dashboard, 401: ErrorBody, 403: ErrorBody },
     },
   }, async (request) => {
@@ -21,7 +21,7 @@ export const dashboardModule: FastifyPluginAsyncZod<FollowUpOptions> = async (ap
     const day = checkinDayOf(options.now());
     const firstDay = shiftDay(day, -6);
     const inScope = withinStaffScopes(scopes, buildings.communityId, buildings.gridId);
-    const [perBuilding, checkedPerBuilding, trendRows, [openAlerts], [openHelp], [care], orderRows] = await Promise.all([
+    const [perBuilding, checkedPerBuilding, trendRows, [openAlerts], [openHelp], [care], orderRows, taskRows] = await Promise.all([
       app.db
         .select({ buildingId: buildings.id, buildingName: buildings.name, persons: count(persons.id) })
         .from(buildings)
@@ -58,6 +58,12 @@ export const dashboardModule: FastifyPluginAsyncZod<FollowUpOptions> = async (ap
         .innerJoin(buildings, eq(buildings.id, orders.buildingId))
         .where(inScope)
         .groupBy(orders.status),
+      app.db
+        .select({ status: tasks.status, n: count() })
+        .from(tasks)
+        .innerJoin(buildings, eq(buildings.id, tasks.buildingId))
+        .where(inScope)
+        .groupBy(tasks.status),
     ]);
     const checkedOf = new Map(checkedPerBuilding.map((r) => [r.buildingId, Number(r.checkedIn)]));
     const trendOf = new Map(trendRows.map((r) => [r.day, Number(r.checkedIn)]));
@@ -72,6 +78,7 @@ export const dashboardModule: FastifyPluginAsyncZod<FollowUpOptions> = async (ap
       openHelpRequests: Number(openHelp?.n ?? 0),
       careRosterCount: Number(care?.n ?? 0),
       ordersByStatus: Object.fromEntries(OrderStatus.options.map((status) => [status, Number(orderRows.find((r) => r.status === status)?.n ?? 0)])) as Record<OrderStatus, number>,
+      tasksByStatus: Object.fromEntries(TaskStatus.options.map((status) => [status, Number(taskRows.find((r) => r.status === status)?.n ?? 0)])) as Record<TaskStatus, number>,
     };
   });
 };

@@ -1,4 +1,5 @@
-// 我的订单: each order's status on the shared timeline, the 4-digit delivery code, and cancel while it is allowed.
+// 我的订单: each order's status on the shared timeline, the 4-digit delivery code, cancel while it is allowed, and
+// confirming an order a volunteer left at the door (放门口).
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
@@ -10,6 +11,7 @@ import { BigButton } from '../../../components/BigButton';
 import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import { cancelOrder, listMyOrders } from '../../../services/supplies';
+import { confirmDelivery } from '../../../services/tasks';
 import './index.scss';
 
 function Timeline({ order }: { order: Order }) {
@@ -51,6 +53,22 @@ export default function MyOrdersPage() {
     }
   }
 
+  /** 放门口: the volunteer left it at the door; the household says it has it. */
+  async function confirmAtDoor(order: Order) {
+    const answer = await Taro.showModal({ title: '确认收货', content: '志愿者已将订单放在门口，确认已取回？' });
+    if (!answer.confirm) return;
+    setBusy(order.id);
+    setError(null);
+    try {
+      await confirmDelivery(order.id);
+      orders.reload();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
   return (
     <PageShell title="我的订单">
       {error ? <View className="notice notice--error orders__error">{error}</View> : null}
@@ -86,6 +104,10 @@ export default function MyOrdersPage() {
                 </BigButton>
               ) : o.status === 'packed' ? (
                 <Text className="text-small">已分拣，如需取消请联系网格员</Text>
+              ) : o.status === 'out_for_delivery' ? (
+                <BigButton variant="secondary" className="order__cancel" busy={busy === o.id} onClick={() => void confirmAtDoor(o)}>
+                  已放门口？确认收货
+                </BigButton>
               ) : null}
             </View>
           ))

@@ -1,5 +1,5 @@
 // 代购药申请 (staff): the medicine requests of the buildings in the caller's grids, most urgent first, to accept
-// (it becomes an errand for volunteers) or decline with a reason the household sees.
+// (it becomes a medicine task volunteers claim on 任务) or decline with a reason the household sees.
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';

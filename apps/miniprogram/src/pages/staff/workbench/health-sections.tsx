@@ -56,6 +56,11 @@ function CompletionChart({ dashboard }: { dashboard: Dashboard }) {
         <View className="counters__item"><Text className="counters__number">{dashboard.ordersByStatus.packed}</Text><Text className="text-small">待配送订单</Text></View>
         <View className="counters__item"><Text className="counters__number">{dashboard.ordersByStatus.out_for_delivery}</Text><Text className="text-small">配送中</Text></View>
       </View>
+      <View className="counters">
+        <View className="counters__item"><Text className="counters__number">{dashboard.tasksByStatus.open}</Text><Text className="text-small">待认领任务</Text></View>
+        <View className="counters__item"><Text className="counters__number">{dashboard.tasksByStatus.claimed}</Text><Text className="text-small">进行中任务</Text></View>
+        <View className="counters__item"><Text className="counters__number">{dashboard.tasksByStatus.completed}</Text><Text className="text-small">已完成任务</Text></View>
+      </View>
       <ExportButton day={dashboard.day} />
     </View>
   );

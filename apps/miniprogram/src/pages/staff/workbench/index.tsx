@@ -105,6 +105,7 @@ export default function WorkbenchPage() {
       <View className="button-row workbench__volunteers">
         <BigButton variant="secondary" onClick={() => Taro.navigateTo({ url: pagePaths.staffVolunteers })}>志愿者</BigButton>
         <BigButton variant="secondary" onClick={() => Taro.navigateTo({ url: pagePaths.staffCallUps })}>一键召集</BigButton>
+        <BigButton variant="secondary" onClick={() => Taro.navigateTo({ url: pagePaths.staffTasks })}>志愿任务</BigButton>
       </View>
 
       <Text className="section-title">待审核的住户绑定</Text>

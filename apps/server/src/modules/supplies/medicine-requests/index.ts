@@ -1,5 +1,5 @@
 // 代购药: a household asks for a medicine (with an optional photo of the prescription or box); staff of its building
-// accept it (it then waits to become a volunteers' errand task) or decline with a reason the household sees.
+// accept it (it becomes a medicine task volunteers claim) or decline with a reason the household sees.
 import { randomUUID } from 'node:crypto';
 import {
   CreateMedicineRequestBody, DeclineMedicineRequestBody, ErrorBody, IdParams, MedicineRequest, MedicineRequestList, MedicineRequestListQuery,
@@ -14,6 +14,7 @@ import { scopeOfBuilding, scopeOfHousehold } from '../../../authorization/scopes
 import { buildings, households, medicineRequests } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import { type PhotoStore } from './photo-store';
+import { createHouseholdTask } from '../../tasks/service';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody };
 
@@ -117,18 +118,35 @@ export function medicineRequestsModule(photos: PhotoStore): FastifyPluginAsyncZo
       return present(request.params.id);
     });
 
+    /** pending → accepted (it becomes a medicine task for volunteers, in the same transaction) or declined. */
     async function decide(actor: Actor, id: string, to: MedicineRequestStatus, reason: string | null) {
       const { scope } = await visibleRequest(actor, id);
       if (!can(actor, 'household.serve', scope)) throw notFound('代购药申请');
-      const [moved] = await app.db
-        .update(medicineRequests)
-        .set({ status: to, declineReason: reason, decidedBy: actor.userId, decidedAt: sql`now()` })
-        .where(and(eq(medicineRequests.id, id), eq(medicineRequests.status, 'pending')))
-        .returning({ id: medicineRequests.id });
-      if (!moved) {
-        const [current] = await app.db.select({ status: medicineRequests.status }).from(medicineRequests).where(eq(medicineRequests.id, id));
-        throw conflict('INVALID_TRANSITION', '该申请已处理', { from: current?.status, to });
-      }
+      await app.db.transaction(async (tx) => {
+        const [moved] = await tx
+          .update(medicineRequests)
+          .set({ status: to, declineReason: reason, decidedBy: actor.userId, decidedAt: sql`now()` })
+          .where(and(eq(medicineRequests.id, id), eq(medicineRequests.status, 'pending')))
+          .returning();
+        if (!moved) {
+          const [current] = await tx.select({ status: medicineRequests.status }).from(medicineRequests).where(eq(medicineRequests.id, id));
+          throw conflict('INVALID_TRANSITION', '该申请已处理', { from: current?.status, to });
+        }
+        if (to !== 'accepted') return;
+        const taskId = await createHouseholdTask(tx, {
+          kind: 'medicine',
+          communityId: moved.communityId,
+          buildingId: moved.buildingId,
+          householdId: moved.householdId,
+          contactUserId: moved.requestedBy,
+          title: `代购药：${moved.medicineName} ${moved.amount}`,
+          details: moved.note,
+          urgent: moved.urgency !== 'normal',
+          createdBy: actor.userId,
+          medicineRequestId: moved.id,
+        });
+        await tx.update(medicineRequests).set({ taskId }).where(eq(medicineRequests.id, id));
+      });
     }
 
     app.post('/medicine-requests/:id/accept', {
