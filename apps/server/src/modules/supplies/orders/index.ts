@@ -37,6 +37,8 @@ function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPlu
     });
 
     app.post('/orders', {
+      // An order or a refusal is ~1 KB or less: gzip would save no round trip and cost CPU on both ends, in the rush.
+      compress: false,
       schema: {
         tags: ['supplies'],
         summary: 'Place an order for a household (a resident bound to it). Idempotency-Key is required: a retry returns the first order',

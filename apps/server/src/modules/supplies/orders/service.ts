@@ -25,8 +25,8 @@ function requestHashOf(body: PlaceOrderBody): string {
 }
 
 
-function replayed(existing: OrderReplay, hash: string): PlacedOrder {
-  if (existing.requestHash !== hash) {
+function replayed(existing: OrderReplay, body: PlaceOrderBody): PlacedOrder {
+  if (existing.requestHash !== requestHashOf(body)) {
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一笔不同的订单，请为新订单生成新的 Key');
   }
   return { orderId: existing.orderId, replayed: true };
@@ -173,24 +173,23 @@ export interface PlacedOrder {
 export async function placeOrder(
   db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems,
 ): Promise<PlacedOrder> {
-  const hash = requestHashOf(body);
   const soldOutItem = gate.soldOut(body.items.map((i) => i.itemId));
   if (soldOutItem) {
     const lookedUpAt = gate.now();
     const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
     if (!bound) throw notFound('住户');
-    if (replay) return replayed(replay, hash);
+    if (replay) return replayed(replay, body);
     // Sold out before that look began: any order placed with this key had committed by then and there was none, so
     // the gate's refusal is the whole answer.
     if (gate.soldOutBefore(soldOutItem, lookedUpAt)) throw outOfStock(soldOutItem, null, 0);
   }
   try {
-    return await placeNewOrder(db, userId, body, key, hash, gate, published);
+    return await placeNewOrder(db, userId, body, key, gate, published);
   } catch (err) {
     if (err instanceof KeyTakenConcurrently || err instanceof AppError) {
       const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
       if (!bound) throw notFound('住户');
-      if (replay) return replayed(replay, hash);
+      if (replay) return replayed(replay, body);
       if (err instanceof KeyTakenConcurrently) throw conflict('CONFLICT', '请求正在处理中，请稍后重试');
     }
     throw err;
@@ -198,7 +197,7 @@ export async function placeOrder(
 }
 
 async function placeNewOrder(
-  db: Database, userId: string, body: PlaceOrderBody, key: string, hash: string, gate: SoldOutGate, published: PublishedItems,
+  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems,
 ): Promise<PlacedOrder> {
   const itemIds = body.items.map((i) => i.itemId);
   // A sold-out item is refused from memory, without touching its row.
@@ -234,7 +233,7 @@ async function placeNewOrder(
   const totalFen = orderTotalFen(lines.map((l) => ({ priceFen: l.item.priceFen, qty: l.qty })));
   let placed: PlacementRow;
   try {
-    placed = await placeInOneStatement(db, { orderId, userId, body, key, hash, communityId: groupBuy.communityId, groupBuyId: groupBuy.id, lines, totalFen, deliveryCode });
+    placed = await placeInOneStatement(db, { orderId, userId, body, key, hash: requestHashOf(body), communityId: groupBuy.communityId, groupBuyId: groupBuy.id, lines, totalFen, deliveryCode });
   } catch (err) {
     const refusal = refusalOf(err);
     if (!refusal) throw err;
