@@ -1,5 +1,5 @@
 // bench/flash-sale: N households rush one item at the opening second over real HTTP (POST /orders, the whole request:
-// auth, actor, validation, idempotency, limit, conditional stock update), beside the ceiling measured in the same run:
+// auth, validation, the household binding, idempotency, limit, conditional stock update), beside the ceiling measured in the same run:
 // the same number of bare `UPDATE … SET remaining = remaining - 1 WHERE id = $1 AND remaining >= 1` statements through a
 // minimal Fastify route on the same database. Then, once sold out, refusals (served by the in-process sold-out gate)
 // beside a hello-world route.
@@ -229,7 +229,7 @@ export async function runFlashSaleBench(): Promise<BenchResult[]> {
         ceiling: helloRps,
         unit: 'req/s',
         ratio: refusalRps / helloRps,
-        note: `target ≥ 0.5 of hello-world: ${refusalRps >= helloRps / 2 ? 'met' : 'MISSED'}; each refusal still authenticates: JWT, then one statement loads the account's roles, bindings and any order already placed with its Idempotency-Key`,
+        note: `target ≥ 0.5 of hello-world: ${refusalRps >= helloRps / 2 ? 'met' : 'MISSED'}; each refusal still authenticates: JWT, then one statement checks the caller's binding to the household and looks for an order already placed with its Idempotency-Key`,
       },
     ];
   } finally {

@@ -3,7 +3,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { allNormalEntries } from '@linli/shared';
 import { purgeExpiredHealthData } from '@linli/server/jobs/health-retention';
-import { alerts, auditLog, checkins } from '@linli/server/db/schema/index';
+import { alerts, auditLog, checkins, householdBindings } from '@linli/server/db/schema/index';
 import type { FollowUpEvent } from '@linli/server/modules/alerts/notifier';
 import { createTestApp, type TestApp } from '../support/app';
 import { demoHousehold, residentPhone, type DemoHousehold } from '../support/households';
@@ -163,6 +163,21 @@ describe('one person checked in on their own ({personId, …})', () => {
     expect((await submitOne(resident101, { ...entry(h101.personIds[0]!, 36.5), entries: [] })).statusCode).toBe(400);
     expect((await submitOne(resident101, { temperatureC: 36.5 })).statusCode).toBe(400);
     expect(await rowsOf([...h101.personIds, ...h102.personIds], '2030-12-02')).toEqual([]);
+  });
+
+  it('refuses with 404 once the binding is no longer approved (checked in the write itself), and accepts again when it is', async () => {
+    now = new Date('2031-02-03T02:00:00Z');
+    const { userId } = await t.login(residentPhone(1, 1, '101'));
+    const binding = and(eq(householdBindings.userId, userId), eq(householdBindings.householdId, h101.id));
+    await t.db.update(householdBindings).set({ status: 'pending' }).where(binding);
+    try {
+      expect((await submit(resident101, allNormalEntries(h101.personIds))).statusCode).toBe(404);
+      expect(await rowsOf(h101.personIds, '2031-02-03')).toEqual([]);
+    } finally {
+      await t.db.update(householdBindings).set({ status: 'approved' }).where(binding);
+    }
+    expect((await submit(resident101, allNormalEntries(h101.personIds))).statusCode).toBe(200);
+    expect(await rowsOf(h101.personIds, '2031-02-03')).toHaveLength(h101.personIds.length);
   });
 });
 

@@ -27,6 +27,22 @@ it('seeds the demo community on the first start only, and keeps what was written
   expect((await get(first, resident, '/api/v1/me')).json().households).toEqual([
     expect.objectContaining({ buildingName: '1号楼', unit: '1', room: '101' }),
   ]);
+  // The hot writes run as raw prepared statements, sent differently to PGlite: a check-in and an order go through.
+  const householdId = (await get(first, resident, '/api/v1/me')).json().households[0].id as string;
+  const members = (await get(first, resident, `/api/v1/households/${householdId}/checkins`)).json().members as { personId: string }[];
+  const auth = { authorization: `Bearer ${resident}` };
+  const checkin = await first.inject({
+    method: 'POST', url: '/api/v1/checkins', headers: auth,
+    payload: { entries: members.map((m) => ({ personId: m.personId, temperatureC: 36.5 })) },
+  });
+  expect(checkin.statusCode).toBe(200);
+  expect(checkin.json().items).toHaveLength(members.length);
+  const open = (await get(first, resident, '/api/v1/group-buys?state=open')).json().items[0];
+  const order = { householdId, items: [{ itemId: open.items[0].id, qty: 1 }] };
+  const placed = await first.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...auth, 'idempotency-key': 'embedded-1' }, payload: order });
+  expect(placed.statusCode).toBe(201);
+  const replayed = await first.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...auth, 'idempotency-key': 'embedded-1' }, payload: order });
+  expect(replayed.json().id).toBe(placed.json().id);
   const admin = await login(first, '13900000000');
   const buildingsBefore = (await get(first, admin, '/api/v1/buildings')).json().items as { id: string; householdCount: number }[];
   expect(buildingsBefore).toHaveLength(6);

@@ -1,7 +1,7 @@
 // Supplies through the public API: catalog, group buys, orders, picking list (分拣单) and medicine requests (代购药).
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { groupBuyItems, medicineRequests, orderItems, orders, products } from '@linli/server/db/schema/index';
+import { and, eq } from 'drizzle-orm';
+import { communities, groupBuyItems, groupBuys, householdBindings, medicineRequests, orderItems, orders, products } from '@linli/server/db/schema/index';
 import { createTestApp, type TestApp } from '../support/app';
 import { demoResident, openGroupBuy, order } from '../support/supplies';
 
@@ -278,6 +278,43 @@ describe('orders', () => {
       expect((await order(t, token, body)).statusCode).toBe(404);
     }
     expect(await orderCount()).toBe(before);
+  });
+
+  it('the binding is checked in the order statement and before a sold-out refusal: others get 404, a binding no longer approved at once', async () => {
+    const me = await demoResident(t, 3, 2, '102');
+    const neighbour = await demoResident(t, 3, 2, '201');
+    const gb = await openGroupBuy(t, [{ stock: 1, perHouseholdLimit: 5 }]);
+    const body = { householdId: me.householdId, items: [{ itemId: gb.items[0]!.id, qty: 1 }] };
+    expect((await order(t, me.token, body)).statusCode).toBe(201); // the last unit: now sold out
+    expect((await order(t, neighbour.token, body)).statusCode).toBe(404);
+    expect((await order(t, me.token, body)).json().error.code).toBe('OUT_OF_STOCK');
+    const open = await openGroupBuy(t, [{ stock: 10, perHouseholdLimit: 5 }]);
+    const fresh = { householdId: me.householdId, items: [{ itemId: open.items[0]!.id, qty: 1 }] };
+    const before = await orderCount();
+    const binding = and(eq(householdBindings.userId, me.userId), eq(householdBindings.householdId, me.householdId));
+    await t.db.update(householdBindings).set({ status: 'pending' }).where(binding);
+    try {
+      expect((await order(t, me.token, fresh)).statusCode).toBe(404);
+      expect((await order(t, me.token, body)).statusCode).toBe(404);
+    } finally {
+      await t.db.update(householdBindings).set({ status: 'approved' }).where(binding);
+    }
+    expect(await orderCount()).toBe(before);
+    expect(await remainingOf(open.items[0]!.id)).toBe(10);
+    expect((await order(t, me.token, fresh)).statusCode).toBe(201);
+  });
+
+  it('an item of another community\'s group buy is 404 to a bound resident, and nothing is written', async () => {
+    const me = await demoResident(t, 3, 2, '202');
+    const gb = await openGroupBuy(t, [{ stock: 10, perHouseholdLimit: 5 }]);
+    const [elsewhere] = await t.db.insert(communities).values({ name: `别的社区 ${randomUUID().slice(0, 6)}` }).returning();
+    await t.db.update(groupBuys).set({ communityId: elsewhere!.id }).where(eq(groupBuys.id, gb.id));
+    const before = await orderCount();
+    const res = await order(t, me.token, { householdId: me.householdId, items: [{ itemId: gb.items[0]!.id, qty: 1 }] });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.message).toContain('团购商品');
+    expect(await orderCount()).toBe(before);
+    expect(await remainingOf(gb.items[0]!.id)).toBe(10);
   });
 
   it('the household cancels while placed; once packed only staff can, and the household sees 409', async () => {

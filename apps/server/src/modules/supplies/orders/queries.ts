@@ -1,9 +1,8 @@
 import type { Order, OrderStatus } from '@linli/shared';
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import { actorColumns, actorOf } from '../../../authorization/actor';
 import type { Actor } from '../../../authorization/policy';
-import type { DbOrTx } from '../../../db/client';
-import { buildings, groupBuys, households, orderItems, orders, users } from '../../../db/schema';
+import { preparedStatement, type Database, type DbOrTx } from '../../../db/client';
+import { buildings, groupBuys, householdBindings, households, orderItems, orders } from '../../../db/schema';
 import type { CursorPosition } from '../../../pagination';
 
 export interface OrderFilter {
@@ -89,35 +88,20 @@ export async function scopeOfOrder(db: DbOrTx, orderId: string) {
   return row ?? null;
 }
 
-function actorAndReplayStatement(db: DbOrTx) {
-  const userId = sql.placeholder('userId');
-  const key = sql.placeholder('key');
-  return db
-    .select({
-      ...actorColumns(userId),
-      replay: sql<OrderReplay | null>`(
-        SELECT json_build_object('orderId', o.id, 'requestHash', o.request_hash) FROM ${orders} o
-        WHERE o.placed_by = ${userId} AND o.idempotency_key = ${key})`,
-    })
-    .from(users)
-    .where(sql`${users.id} = ${userId}`)
-    .prepare('load_actor_and_order_replay');
-}
-
 export interface OrderReplay {
   orderId: string;
   requestHash: string;
 }
 
-const actorAndReplayStatements = new WeakMap<DbOrTx, ReturnType<typeof actorAndReplayStatement>>();
+/** Whether the caller is bound (approved) to the household, and the order they already placed with this key, if any. */
+const bindingAndReplayStatement = preparedStatement<{ bound: boolean; replay: OrderReplay | null }>('order_binding_and_replay', () => sql`
+    SELECT EXISTS (SELECT 1 FROM ${householdBindings} hb
+                   WHERE hb.user_id = ${sql.placeholder('userId')}::uuid AND hb.household_id = ${sql.placeholder('householdId')}::uuid AND hb.status = 'approved') AS bound,
+           (SELECT json_build_object('orderId', o.id, 'requestHash', o.request_hash) FROM ${orders} o
+            WHERE o.placed_by = ${sql.placeholder('userId')}::uuid AND o.idempotency_key = ${sql.placeholder('key')}::text) AS replay`);
 
-/** The caller's Actor and the order they already placed with this Idempotency-Key, if any, in one round trip. */
-export async function actorAndReplay(db: DbOrTx, userId: string, key: string): Promise<{ actor: Actor; replay: OrderReplay | null }> {
-  let statement = actorAndReplayStatements.get(db);
-  if (!statement) {
-    statement = actorAndReplayStatement(db);
-    actorAndReplayStatements.set(db, statement);
-  }
-  const [row] = await statement.execute({ userId, key });
-  return { actor: actorOf(userId, row), replay: row?.replay ?? null };
+/** One round trip: may the caller order for this household, and did they already order with this Idempotency-Key? */
+export async function bindingAndReplay(db: Database, userId: string, householdId: string, key: string) {
+  const [row] = await bindingAndReplayStatement(db, { userId, householdId, key });
+  return { bound: row?.bound === true, replay: row?.replay ?? null };
 }

@@ -6,11 +6,11 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
 import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../../db/client';
-import { buildings, groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, households, orderItems, orders } from '../../../db/schema';
+import { buildings, groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, householdBindings, households, orderItems, orders } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import type { SoldOutGate } from '../sold-out-gate';
 import type { PublishedItems } from './published-items';
-import { scopeOfOrder, type OrderReplay } from './queries';
+import { bindingAndReplay, scopeOfOrder, type OrderReplay } from './queries';
 
 export const outOfStock = (itemId: string, name: string | null, remaining: number) =>
   conflict('OUT_OF_STOCK', name ? `「${name}」库存不足，仅剩 ${remaining}` : '该商品已售罄', { itemId, name, remaining });
@@ -25,19 +25,11 @@ function requestHashOf(body: PlaceOrderBody): string {
 }
 
 
-function replayed(existing: OrderReplay, hash: string): PlacedOrder {
-  if (existing.requestHash !== hash) {
+function replayed(existing: OrderReplay, body: PlaceOrderBody): PlacedOrder {
+  if (existing.requestHash !== requestHashOf(body)) {
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一笔不同的订单，请为新订单生成新的 Key');
   }
   return { orderId: existing.orderId, replayed: true };
-}
-
-async function replayOf(db: Database, actor: Actor, key: string, hash: string): Promise<PlacedOrder | null> {
-  const [existing] = await db
-    .select({ orderId: orders.id, requestHash: orders.requestHash })
-    .from(orders)
-    .where(and(eq(orders.placedBy, actor.userId), eq(orders.idempotencyKey, key)));
-  return existing ? replayed(existing, hash) : null;
 }
 
 class KeyTakenConcurrently extends Error {}
@@ -49,12 +41,13 @@ interface PlacementLine {
 }
 
 interface PlacementRow {
-  outcome: 'PLACED' | 'KEY_TAKEN';
+  outcome: 'PLACED' | 'KEY_TAKEN' | 'NOT_BOUND' | 'ELSEWHERE';
   created_ms: number | null;
   taken: { id: string; remaining: number }[] | null;
-  unit: string;
-  room: string;
-  building_name: string;
+  building_id: string | null;
+  unit: string | null;
+  room: string | null;
+  building_name: string | null;
 }
 
 // A refused placement aborts its own statement by casting its outcome to int: PostgreSQL then reports
@@ -75,7 +68,9 @@ const value = (name: string) => sql.placeholder(name);
 
 /**
  * Places an order in one statement, so it costs one round trip and the hot stock row stays locked only until that
- * statement commits (never across a round trip to this process). In order: claim the idempotency key (a concurrent
+ * statement commits (never across a round trip to this process). In order: find the household, only if the caller is
+ * bound to it as approved (read in the statement's snapshot: no separate Actor load, and a revocation bites at once)
+ * and it is in the group buy's community (otherwise nothing is written); claim the idempotency key (a concurrent
  * retry with the same key waits here, then finds it taken and changes nothing), grow the household's running
  * quantities only while they stay within each limit, write the lines, lock the items' rows in one order (item id, so
  * two multi-item orders never deadlock), take the stock only while enough remains at the price and in the window
@@ -83,13 +78,19 @@ const value = (name: string) => sql.placeholder(name);
  * lines: a prepared statement.
  */
 const placeStatement = preparedStatement<PlacementRow & { abort: null }>('place_order', () => sql`
-    WITH line AS (
+    WITH member AS (
+      SELECT h.id, h.unit, h.room, b.id AS building_id, b.name AS building_name, b.community_id
+      FROM ${households} h JOIN ${buildings} b ON b.id = h.building_id
+      WHERE h.id = ${value('householdId')}::uuid
+        AND EXISTS (SELECT 1 FROM ${householdBindings} hb WHERE hb.user_id = ${value('userId')}::uuid AND hb.household_id = h.id AND hb.status = 'approved')),
+    line AS (
       SELECT * FROM unnest(${value('itemIds')}::uuid[], ${value('quantities')}::int[], ${value('names')}::text[],
                            ${value('units')}::text[], ${value('prices')}::int[]) AS l(item_id, quantity, name, unit, price_fen)),
     new_order AS (
       INSERT INTO ${orders} (id, community_id, group_buy_id, household_id, building_id, placed_by, idempotency_key, request_hash, total_fen, delivery_code, note)
-      VALUES (${value('orderId')}::uuid, ${value('communityId')}::uuid, ${value('groupBuyId')}::uuid, ${value('householdId')}::uuid, ${value('buildingId')}::uuid,
-              ${value('userId')}::uuid, ${value('key')}::text, ${value('hash')}::text, ${value('totalFen')}::int, ${value('deliveryCode')}::text, ${value('note')}::text)
+      SELECT ${value('orderId')}::uuid, m.community_id, ${value('groupBuyId')}::uuid, m.id, m.building_id,
+             ${value('userId')}::uuid, ${value('key')}::text, ${value('hash')}::text, ${value('totalFen')}::int, ${value('deliveryCode')}::text, ${value('note')}::text
+      FROM member m WHERE m.community_id = ${value('communityId')}::uuid
       ON CONFLICT (placed_by, idempotency_key) DO NOTHING
       RETURNING id, created_at),
     counted AS (
@@ -118,6 +119,8 @@ const placeStatement = preparedStatement<PlacementRow & { abort: null }>('place_
       RETURNING i.id, i.remaining),
     verdict AS MATERIALIZED (
       SELECT CASE
+        WHEN NOT EXISTS (SELECT 1 FROM member) THEN 'NOT_BOUND'
+        WHEN NOT EXISTS (SELECT 1 FROM member WHERE community_id = ${value('communityId')}::uuid) THEN 'ELSEWHERE'
         WHEN NOT EXISTS (SELECT 1 FROM new_order) THEN 'KEY_TAKEN'
         WHEN (SELECT count(*) FROM counted) < ${value('lineCount')}::int THEN 'LIMIT_EXCEEDED'
         WHEN (SELECT count(*) FROM taken) < ${value('lineCount')}::int THEN 'NOT_TAKEN'
@@ -126,12 +129,12 @@ const placeStatement = preparedStatement<PlacementRow & { abort: null }>('place_
            CASE WHEN v.outcome IN ('LIMIT_EXCEEDED', 'NOT_TAKEN') THEN v.outcome::int END AS abort,
            (SELECT (extract(epoch FROM created_at) * 1000)::float8 FROM new_order) AS created_ms,
            (SELECT json_agg(json_build_object('id', t.id, 'remaining', t.remaining)) FROM taken t) AS taken,
-           h.unit, h.room, b.name AS building_name
-    FROM verdict v LEFT JOIN (${households} h JOIN ${buildings} b ON b.id = h.building_id) ON h.id = ${value('householdId')}::uuid`);
+           m.building_id, m.unit, m.room, m.building_name
+    FROM verdict v LEFT JOIN member m ON true`);
 
 async function placeInOneStatement(db: Database, o: {
-  orderId: string; actor: Actor; body: PlaceOrderBody; key: string; hash: string; household: Actor['households'][number];
-  groupBuyId: string; lines: PlacementLine[]; totalFen: number; deliveryCode: string;
+  orderId: string; userId: string; body: PlaceOrderBody; key: string; hash: string;
+  communityId: string; groupBuyId: string; lines: PlacementLine[]; totalFen: number; deliveryCode: string;
 }): Promise<PlacementRow> {
   const [row] = await placeStatement(db, {
     itemIds: o.lines.map((l) => l.itemId),
@@ -141,11 +144,10 @@ async function placeInOneStatement(db: Database, o: {
     prices: o.lines.map((l) => l.item.priceFen),
     lineCount: o.lines.length,
     orderId: o.orderId,
-    communityId: o.household.communityId,
+    communityId: o.communityId,
     groupBuyId: o.groupBuyId,
-    householdId: o.household.householdId,
-    buildingId: o.household.buildingId,
-    userId: o.actor.userId,
+    householdId: o.body.householdId,
+    userId: o.userId,
     key: o.key,
     hash: o.hash,
     totalFen: o.totalFen,
@@ -162,30 +164,32 @@ export interface PlacedOrder {
   placed?: Order;
 }
 
-/** What the caller's request already knows: the order placed earlier with its key (if any), looked up at `lookedUpAt`. */
-export interface KnownReplay {
-  replay: OrderReplay | null;
-  lookedUpAt: number;
-}
-
+/**
+ * Places an order for `body.householdId` on behalf of `userId` (from the access token). An order that goes through costs
+ * one round trip; the binding is checked inside that statement. Any refusal first checks the binding and the key
+ * (one round trip): an unbound caller gets 404 whatever else is wrong, and a retry of an order placed earlier with
+ * the same key gets that order.
+ */
 export async function placeOrder(
-  db: Database, actor: Actor, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems, known?: KnownReplay,
+  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems,
 ): Promise<PlacedOrder> {
-  const household = actor.households.find((h) => h.householdId === body.householdId);
-  if (!household || !can(actor, 'household.act', household)) throw notFound('住户');
-  const hash = requestHashOf(body);
-  if (known?.replay) return replayed(known.replay, hash);
-  // Sold out before the replay lookup began: any order placed with this key had committed by then, and there was
-  // none, so the gate's refusal is the whole answer (no database work at all).
-  const soldOutItem = known && gate.soldOut(body.items.map((i) => i.itemId));
-  if (soldOutItem && gate.soldOutBefore(soldOutItem, known.lookedUpAt)) throw outOfStock(soldOutItem, null, 0);
+  const soldOutItem = gate.soldOut(body.items.map((i) => i.itemId));
+  if (soldOutItem) {
+    const lookedUpAt = gate.now();
+    const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
+    if (!bound) throw notFound('住户');
+    if (replay) return replayed(replay, body);
+    // Sold out before that look began: any order placed with this key had committed by then and there was none, so
+    // the gate's refusal is the whole answer.
+    if (gate.soldOutBefore(soldOutItem, lookedUpAt)) throw outOfStock(soldOutItem, null, 0);
+  }
   try {
-    return await placeNewOrder(db, actor, body, key, hash, household, gate, published);
+    return await placeNewOrder(db, userId, body, key, gate, published);
   } catch (err) {
-    // Any refusal may be a retry of an order that went through earlier (same key): then that order is the answer.
     if (err instanceof KeyTakenConcurrently || err instanceof AppError) {
-      const replay = await replayOf(db, actor, key, hash);
-      if (replay) return replay;
+      const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
+      if (!bound) throw notFound('住户');
+      if (replay) return replayed(replay, body);
       if (err instanceof KeyTakenConcurrently) throw conflict('CONFLICT', '请求正在处理中，请稍后重试');
     }
     throw err;
@@ -193,7 +197,7 @@ export async function placeOrder(
 }
 
 async function placeNewOrder(
-  db: Database, actor: Actor, body: PlaceOrderBody, key: string, hash: string, household: Actor['households'][number], gate: SoldOutGate, published: PublishedItems,
+  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems,
 ): Promise<PlacedOrder> {
   const itemIds = body.items.map((i) => i.itemId);
   // A sold-out item is refused from memory, without touching its row.
@@ -203,9 +207,10 @@ async function placeNewOrder(
   const byId = await published.load(db, itemIds);
   const missing = itemIds.find((id) => {
     const row = byId.get(id);
-    return !row || row.groupBuy.communityId !== household.communityId || !row.groupBuy.publishedAt;
+    return !row || !row.groupBuy.publishedAt;
   });
   if (missing) throw notFound('团购商品');
+  // The household's community is checked against the group buy's in the statement (ELSEWHERE below).
   const groupBuy = byId.get(itemIds[0]!)!.groupBuy;
   if (itemIds.some((id) => byId.get(id)!.groupBuy.id !== groupBuy.id)) {
     throw badRequest('VALIDATION_FAILED', '一笔订单只能包含同一个团购的商品', [{ field: 'items', in: 'body', message: 'items of several group buys' }]);
@@ -228,11 +233,11 @@ async function placeNewOrder(
   const totalFen = orderTotalFen(lines.map((l) => ({ priceFen: l.item.priceFen, qty: l.qty })));
   let placed: PlacementRow;
   try {
-    placed = await placeInOneStatement(db, { orderId, actor, body, key, hash, household, groupBuyId: groupBuy.id, lines, totalFen, deliveryCode });
+    placed = await placeInOneStatement(db, { orderId, userId, body, key, hash: requestHashOf(body), communityId: groupBuy.communityId, groupBuyId: groupBuy.id, lines, totalFen, deliveryCode });
   } catch (err) {
     const refusal = refusalOf(err);
     if (!refusal) throw err;
-    const error = refusal === 'LIMIT_EXCEEDED' ? await whichLimit(db, lines, household.householdId) : await whyNotTaken(db, lines);
+    const error = refusal === 'LIMIT_EXCEEDED' ? await whichLimit(db, lines, body.householdId) : await whyNotTaken(db, lines);
     if (error.code === 'OUT_OF_STOCK' && (error.details as { remaining?: number }).remaining === 0) {
       gate.markSoldOut((error.details as { itemId: string }).itemId);
     } else if (error.code === 'LIMIT_EXCEEDED') {
@@ -242,6 +247,8 @@ async function placeNewOrder(
     }
     throw error;
   }
+  if (placed.outcome === 'NOT_BOUND') throw notFound('住户');
+  if (placed.outcome === 'ELSEWHERE') throw notFound('团购商品');
   if (placed.outcome === 'KEY_TAKEN') throw new KeyTakenConcurrently();
   const soldOutNow = (placed.taken ?? []).filter((t) => t.remaining === 0).map((t) => t.id);
   for (const id of soldOutNow) gate.markSoldOut(id);
@@ -252,11 +259,11 @@ async function placeNewOrder(
       id: orderId,
       groupBuyId: groupBuy.id,
       groupBuyTitle: groupBuy.title,
-      householdId: household.householdId,
-      buildingId: household.buildingId,
-      buildingName: placed.building_name,
-      unit: placed.unit,
-      room: placed.room,
+      householdId: body.householdId,
+      buildingId: placed.building_id!,
+      buildingName: placed.building_name!,
+      unit: placed.unit!,
+      room: placed.room!,
       status: 'placed',
       items: [...lines].sort((a, b) => a.item.name.localeCompare(b.item.name)).map((l) => ({
         itemId: l.itemId, name: l.item.name, unit: l.item.unit, priceFen: l.item.priceFen, qty: l.qty, subtotalFen: l.item.priceFen * l.qty,
