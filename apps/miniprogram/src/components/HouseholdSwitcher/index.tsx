@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components';
 import { householdLabel, type MeResponse } from '@linli/shared';
 import { chooseHousehold } from '../../stores/household';
 import { ChoiceChips } from '../ChoiceChips';
+import './index.scss';
 
 interface HouseholdSwitcherProps {
   households: MeResponse['households'];
