@@ -4,6 +4,7 @@ export default defineAppConfig({
   pages: [
     'pages/common/login/index',
     'pages/common/me/index',
+    'pages/common/thanks/index',
     'pages/resident/chat/index',
     'pages/resident/group-buys/index',
     'pages/resident/checkin/index',

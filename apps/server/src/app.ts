@@ -40,6 +40,7 @@ import { passTokenKey } from './modules/passes/token';
 import { reservesModule } from './modules/reserves';
 import { volunteersModule } from './modules/volunteers';
 import { tasksModule } from './modules/tasks';
+import { volunteerThanksModule } from './modules/volunteer-thanks';
 import { scheduleClaimExpiry } from './jobs/task-claim-expiry';
 import { authenticationPlugin } from './plugins/authentication';
 import { databasePlugin } from './plugins/database';
@@ -165,6 +166,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     });
     await api.register(volunteersModule, { subscribeSender, now: options.now });
     await api.register(tasksModule, { claimTimeoutMinutes: config.taskClaimTimeoutMinutes, photos: join(config.dataDir, 'uploads', 'door-photos') });
+    await api.register(volunteerThanksModule, { now: options.now });
   }, { prefix: '/api/v1' });
   scheduleClaimExpiry(app);
   scheduleHealthRetention(app, { retentionDays: config.healthRetentionDays, now: options.now ?? (() => new Date()) });

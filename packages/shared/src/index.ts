@@ -21,3 +21,4 @@ export * from './passes';
 export * from './reserves';
 export * from './volunteers';
 export * from './tasks';
+export * from './volunteer-thanks';

@@ -5,6 +5,7 @@ import { isStaff, type Role } from '@linli/shared';
 export const pagePaths = {
   login: '/pages/common/login/index',
   me: '/pages/common/me/index',
+  thanks: '/pages/common/thanks/index',
   chat: '/pages/resident/chat/index',
   groupBuys: '/pages/resident/group-buys/index',
   checkin: '/pages/resident/checkin/index',

@@ -7,3 +7,4 @@ export * from './passes';
 export * from './reserves';
 export * from './volunteers';
 export * from './tasks';
+export * from './volunteer-thanks';

@@ -101,6 +101,9 @@ export default function MePage() {
                 申请当志愿者
               </BigButton>
             ) : null}
+            <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.thanks })}>
+              感谢榜
+            </BigButton>
             {me.households.length > 0 ? (
               <BigButton variant="secondary" className="me__action" onClick={() => Taro.navigateTo({ url: pagePaths.pass })}>
                 出入证

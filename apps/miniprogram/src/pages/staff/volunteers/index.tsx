@@ -1,5 +1,5 @@
 // 志愿者 (staff): applications by status; 通过 / 驳回 a pending one, 暂停 / 恢复 an approved one (驳回 and 暂停 ask why);
-// phones are masked, 查看电话 reveals one (audit-logged).
+// phones are masked, 查看电话 reveals one (audit-logged). 统计 shows what each volunteer did and publishes the 感谢榜.
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
@@ -11,6 +11,7 @@ import { AsyncState, useRemote } from '../../../components/AsyncState';
 import { BigButton } from '../../../components/BigButton';
 import { ChoiceChips } from '../../../components/ChoiceChips';
 import { PageShell } from '../../../components/PageShell';
+import { VolunteerStatsSection } from '../../../components/VolunteerStatsSection';
 import { VolunteerSummary } from '../../../components/VolunteerSummary';
 import { messageOf } from '../../../services/api';
 import { pagePaths } from '../../../services/navigation';
@@ -96,7 +97,23 @@ function ApplicationCard({ application, onDecided }: { application: VolunteerApp
   );
 }
 
+type Section = 'applications' | 'stats';
+const sections: { value: Section; label: string }[] = [{ value: 'applications', label: '申请审核' }, { value: 'stats', label: '统计' }];
+
 export default function StaffVolunteersPage() {
+  const [section, setSection] = useState<Section>('applications');
+  return (
+    <PageShell title="志愿者">
+      <BigButton variant="secondary" className="staff-volunteers__callups" onClick={() => Taro.navigateTo({ url: pagePaths.staffCallUps })}>
+        一键召集
+      </BigButton>
+      <ChoiceChips options={sections} value={section} onChange={setSection} className="staff-volunteers__views" />
+      {section === 'applications' ? <ApplicationsSection /> : <VolunteerStatsSection />}
+    </PageShell>
+  );
+}
+
+function ApplicationsSection() {
   const [status, setStatus] = useState<VolunteerApplicationStatus>('pending');
   const list = useRemote(() => listVolunteerApplications(status), [status]);
   const [done, setDone] = useState<string | null>(null);
@@ -107,10 +124,7 @@ export default function StaffVolunteersPage() {
   }
 
   return (
-    <PageShell title="志愿者">
-      <BigButton variant="secondary" className="staff-volunteers__callups" onClick={() => Taro.navigateTo({ url: pagePaths.staffCallUps })}>
-        一键召集
-      </BigButton>
+    <View>
       <ChoiceChips
         options={VolunteerApplicationStatus.options.map((s) => ({ value: s, label: volunteerApplicationStatusLabels[s] }))}
         value={status}
@@ -123,6 +137,6 @@ export default function StaffVolunteersPage() {
       <AsyncState remote={list.remote} onRetry={list.reload} isEmpty={(d) => d.items.length === 0} emptyText={`没有${volunteerApplicationStatusLabels[status]}的志愿者申请`}>
         {(d) => d.items.map((a) => <ApplicationCard key={a.id} application={a} onDecided={decided} />)}
       </AsyncState>
-    </PageShell>
+    </View>
   );
 }
