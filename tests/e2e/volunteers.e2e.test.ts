@@ -57,7 +57,9 @@ test('a resident applies, staff approve, the new volunteer answers a call-up 能
   await callups.getByText('已通知 2 位志愿者').waitFor();
   await screenshot(worker, 'volunteer-callup-sent');
 
-  await resident.locator('.taro_page >> visible=true').getByText('志愿者召集').click();
+  // The 任务 tab says a call is waiting and leads to it.
+  await resident.locator('.role-tab-bar').getByText('任务').click();
+  await resident.locator('.taro_page >> visible=true').getByText('有 1 个紧急召集等你回复').click();
   const mine = resident.locator('.taro_page >> visible=true').locator('.volunteer-callups__card', { hasText: '医护 · 3号楼门口' });
   await mine.waitFor();
   await mine.getByText('能来', { exact: true }).click();

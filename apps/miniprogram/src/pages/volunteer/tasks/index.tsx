@@ -11,6 +11,7 @@ import { PageShell } from '../../../components/PageShell';
 import { messageOf } from '../../../services/api';
 import { pagePaths } from '../../../services/navigation';
 import { claimTask, listMyTasks, listTasks } from '../../../services/tasks';
+import { myCallUps } from '../../../services/volunteers';
 import './index.scss';
 
 type KindFilter = TaskKind | 'all';
@@ -40,6 +41,22 @@ function TaskCard({ task, action }: { task: Task; action?: ReactNode }) {
   );
 }
 
+/** 一键召集 waiting for this volunteer's 能来 / 来不了, above the hall so an urgent call is not missed. */
+function CallUpBanner() {
+  const callUps = useRemote(() => myCallUps(), []);
+  useReturnVisit(callUps.reload);
+  const unanswered = callUps.remote.status === 'ready' ? callUps.remote.data.items.filter((c) => c.myAnswer === null).length : 0;
+  return (
+    <View
+      className={`tasks__callups${unanswered > 0 ? ' tasks__callups--waiting' : ''}`}
+      onClick={() => Taro.navigateTo({ url: pagePaths.volunteerCallUps })}
+    >
+      <Text>{unanswered > 0 ? `有 ${unanswered} 个紧急召集等你回复` : '志愿者召集'}</Text>
+      <Text>›</Text>
+    </View>
+  );
+}
+
 export default function TasksPage() {
   const [view, setView] = useState<'hall' | 'mine'>('hall');
   const [kind, setKind] = useState<KindFilter>('all');
@@ -64,6 +81,7 @@ export default function TasksPage() {
 
   return (
     <PageShell title="任务" tab="tasks">
+      <CallUpBanner />
       <ChoiceChips options={views} value={view} onChange={setView} className="tasks__views" />
       {view === 'hall' ? <ChoiceChips options={kindOptions} value={kind} onChange={setKind} className="tasks__kinds" /> : null}
       {view === 'hall' ? <Text className="text-small">每人最多同时认领 {maxHeldTasks} 个任务；认领后请尽快交付。</Text> : null}
