@@ -105,14 +105,21 @@ const lowerHolds = (left: SQL) => sql`
   UPDATE ${volunteerHolds} v SET held = v.held - d.tasks
   FROM (SELECT claimed_by, count(*)::int AS tasks FROM ${left} GROUP BY claimed_by) d WHERE v.user_id = d.claimed_by`;
 
+interface ClaimRefusal {
+  status: string;
+  claimed_by: string | null;
+  volunteer: boolean;
+  held: number;
+}
+
 /**
  * open → claimed in one statement (one round trip): lock the task while it is open, raise the volunteer's hold count
  * only below the limit and only for a volunteer of the task's community (read at this moment, so a suspension bites),
- * then claim it and answer the task as the list shows it. No row: refused, and `whyRefused` words it.
+ * then claim it and answer the task as the list shows it. Refused, the same statement answers what it saw instead.
  * In READ COMMITTED a row lock re-reads the latest version of its row, so the task lock sees a concurrent claim and the
  * hold count counts one at a time; every way out of `claimed` lowers the count again.
  */
-const claimStatement = preparedStatement<RawTaskRow>('claim_task', () => {
+const claimStatement = preparedStatement<{ claimed: RawTaskRow | null; refused: ClaimRefusal | null }>('claim_task', () => {
   const userId = sql`${sql.placeholder('userId')}::uuid`;
   const taskId = sql`${sql.placeholder('taskId')}::uuid`;
   return sql`
@@ -130,16 +137,13 @@ const claimStatement = preparedStatement<RawTaskRow>('claim_task', () => {
       FROM hold WHERE t.id = ${taskId} AND t.status = 'open'
       RETURNING t.*
     )
-    ${rawTaskRowFrom(sql`claimed`)}`;
-});
-
-const refusalStatement = preparedStatement<{ status: string; claimed_by: string | null; volunteer: boolean; held: number }>('claim_task_refusal', () => {
-  const userId = sql`${sql.placeholder('userId')}::uuid`;
-  return sql`
-    SELECT t.status, t.claimed_by,
-      EXISTS (SELECT 1 FROM ${roleAssignments} r WHERE r.user_id = ${userId} AND r.role = 'volunteer' AND r.community_id = t.community_id) AS volunteer,
-      coalesce((SELECT held FROM ${volunteerHolds} WHERE user_id = ${userId}), 0)::int AS held
-    FROM ${tasks} t WHERE t.id = ${sql.placeholder('taskId')}::uuid`;
+    SELECT
+      (SELECT row_to_json(a) FROM (${rawTaskRowFrom(sql`claimed`)}) a) AS claimed,
+      (SELECT row_to_json(w) FROM (
+        SELECT t.status, t.claimed_by,
+          EXISTS (SELECT 1 FROM ${roleAssignments} r WHERE r.user_id = ${userId} AND r.role = 'volunteer' AND r.community_id = t.community_id) AS volunteer,
+          coalesce((SELECT held FROM ${volunteerHolds} WHERE user_id = ${userId}), 0)::int AS held
+        FROM ${tasks} t WHERE t.id = ${taskId} AND NOT EXISTS (SELECT 1 FROM claimed)) w) AS refused`;
 });
 
 export class ClaimRefused extends AppError {
@@ -151,13 +155,12 @@ export class ClaimRefused extends AppError {
 
 /**
  * open → claimed for a volunteer of the task's community holding fewer than three; a repeat by the claimer answers the
- * task as it is. One round trip when it succeeds, two when refused.
+ * task as it is. One round trip, refused or not (another when what the claim saw is already out of date).
  */
 export async function claimTask(db: Database, userId: string, taskId: string, rules: TaskRules): Promise<TaskRow> {
   for (let attempt = 0; ; attempt++) {
-    const [claimed] = await claimStatement(db, { userId, taskId, claimTimeoutMinutes: rules.claimTimeoutMinutes });
+    const [{ claimed, refused: why } = { claimed: null, refused: null }] = await claimStatement(db, { userId, taskId, claimTimeoutMinutes: rules.claimTimeoutMinutes });
     if (claimed) return taskRowOfRaw(claimed);
-    const [why] = await refusalStatement(db, { userId, taskId });
     if (!why) throw new ClaimRefused(notFound('任务'), false);
     const refuse = (error: AppError) => new ClaimRefused(error, why.volunteer);
     if (!why.volunteer) throw refuse(new AppError(403, 'NOT_A_VOLUNTEER', '只有本社区已通过审核的志愿者可以认领任务'));
@@ -170,7 +173,7 @@ export async function claimTask(db: Database, userId: string, taskId: string, ru
     if (why.held >= maxHeldTasks) {
       throw refuse(conflict('TASK_HOLD_LIMIT', `每位志愿者同时最多认领 ${maxHeldTasks} 个任务，请先完成手上的任务`, { limit: maxHeldTasks, held: why.held }));
     }
-    // Released (or a hold let go) between the claim's snapshot and this look: try again.
+    // Open and below the limit as of the statement's start, yet refused: it changed meanwhile; look again.
     if (attempt >= 2) throw refuse(conflict('ALREADY_CLAIMED', '手慢了，该任务已被其他志愿者认领'));
   }
 }
