@@ -1,10 +1,10 @@
 // bench/claim-rush: volunteers racing for a pool of open tasks over real HTTP (POST /tasks/:id/claim, the whole
-// request: auth, actor, visibility, the per-account lock, the conditional UPDATE with the hold limit, the detail
-// answer), each winner releasing the task again so the pool never drains. Beside it, the ceiling measured in the
-// same run: the same claim-and-release cycle as a bare `UPDATE … WHERE id = (SELECT … WHERE status = 'open' LIMIT 1
-// FOR UPDATE SKIP LOCKED)` through a minimal Fastify route on the same database. Double claims are counted by the
-// clients (a task answered 200 to a second volunteer before the first let it go), and the claim rate of the last
-// stretch is compared with an early one (after warm-up): the dead rows of every claim and release must not choke it.
+// request: token, the one claim statement (role, hold count, conditional UPDATE, the task answered), and the second
+// statement that words a refusal), each winner releasing the task again so the pool never drains. Beside it, the
+// ceiling measured in the same run: the same claim-and-release cycle as a bare `UPDATE … WHERE id = (SELECT … WHERE
+// status = 'open' LIMIT 1 FOR UPDATE SKIP LOCKED)` through a minimal Fastify route on the same database. Double claims
+// are counted by the clients (a task answered 200 to a second volunteer before the first let it go), and the claim rate
+// of the last stretch is compared with an early one (after warm-up): the dead rows of every claim and release must not choke it.
 // CLAIM_RUSH_CLAIMS sets the number of claims (default 6,000, a couple of minutes; 110,000 for the full run).
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';

@@ -43,6 +43,17 @@ it('seeds the demo community on the first start only, and keeps what was written
   expect(placed.statusCode).toBe(201);
   const replayed = await first.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...auth, 'idempotency-key': 'embedded-1' }, payload: order });
   expect(replayed.json().id).toBe(placed.json().id);
+  // The claim is one raw statement too: a volunteer claims a task of the hall, and releases it again.
+  const volunteer = await login(first, '13900000031');
+  const hall = (await get(first, volunteer, '/api/v1/tasks')).json().items as { id: string; status: string }[];
+  const task = hall.find((x) => x.status === 'open')!;
+  const claimed = await first.inject({ method: 'POST', url: `/api/v1/tasks/${task.id}/claim`, headers: { authorization: `Bearer ${volunteer}` } });
+  expect(claimed.statusCode).toBe(200);
+  expect(claimed.json()).toMatchObject({ id: task.id, status: 'claimed', claimedByName: expect.any(String) });
+  const taken = await first.inject({ method: 'POST', url: `/api/v1/tasks/${task.id}/claim`, headers: { authorization: `Bearer ${await login(first, '13900000032')}` } });
+  expect(taken.json().error.code).toBe('ALREADY_CLAIMED');
+  const released = await first.inject({ method: 'POST', url: `/api/v1/tasks/${task.id}/release`, headers: { authorization: `Bearer ${volunteer}` } });
+  expect(released.json()).toMatchObject({ id: task.id, status: 'open', claimedBy: null });
   const admin = await login(first, '13900000000');
   const buildingsBefore = (await get(first, admin, '/api/v1/buildings')).json().items as { id: string; householdCount: number }[];
   expect(buildingsBefore).toHaveLength(6);

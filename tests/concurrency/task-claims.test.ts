@@ -4,7 +4,7 @@
 import { buildApp } from '@linli/server/app';
 import { loadConfig } from '@linli/server/config';
 import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
-import { orders, taskOrders, tasks } from '@linli/server/db/schema/index';
+import { orders, taskOrders, tasks, volunteerHolds } from '@linli/server/db/schema/index';
 import { runClaimExpiry } from '@linli/server/jobs/task-claim-expiry';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -67,6 +67,70 @@ it('one volunteer firing 10 claims at once gets exactly 3', async () => {
   for (const r of results.filter((r) => r.statusCode !== 200)) expect(r.json().error.code).toBe('TASK_HOLD_LIMIT');
   const held = await t.db.select({ id: tasks.id }).from(tasks).where(sql`${tasks.claimedBy} = ${v!.userId} AND ${tasks.status} = 'claimed'`);
   expect(held).toHaveLength(3);
+});
+
+/** The volunteer's hold count (raised by the claim statement itself) and the tasks they really hold: always equal. */
+async function holdsOf(userId: string) {
+  const [row] = await t.db.select({ held: volunteerHolds.held }).from(volunteerHolds).where(eq(volunteerHolds.userId, userId));
+  const claimed = await t.db.select({ id: tasks.id }).from(tasks).where(sql`${tasks.claimedBy} = ${userId} AND ${tasks.status} = 'claimed'`);
+  return { counted: row?.held ?? 0, held: claimed.length };
+}
+
+it('the hold count follows every way out of claimed (release, /complete, expiry, the last handover): the limit frees exactly one each time', async () => {
+  const ids = await openTasks(t, 8);
+  const [v] = await extraVolunteers(t, 1, '6');
+  const code = async (taskId: string) => {
+    const res = await claim(v!.token, taskId);
+    return res.statusCode === 200 ? 'ok' : res.json().error.code;
+  };
+  const [a, b, c, d, e, f, g, h] = ids as [string, string, string, string, string, string, string, string];
+  for (const id of [a, b, c]) expect(await code(id)).toBe('ok');
+  expect(await code(d)).toBe('TASK_HOLD_LIMIT');
+
+  expect((await t.call(v!.token, { method: 'POST', url: `/api/v1/tasks/${a}/release` })).statusCode).toBe(200);
+  expect(await code(d)).toBe('ok');
+  expect(await code(e)).toBe('TASK_HOLD_LIMIT');
+
+  expect((await t.call(v!.token, { method: 'POST', url: `/api/v1/tasks/${b}/complete`, payload: { note: '已办好' } })).statusCode).toBe(200);
+  expect(await code(e)).toBe('ok');
+  expect(await code(f)).toBe('TASK_HOLD_LIMIT');
+
+  await t.db.update(tasks).set({ claimExpiresAt: sql`now() - interval '1 minute'` }).where(eq(tasks.id, c));
+  jest.spyOn(t.app.realtime, 'publishToUsers').mockResolvedValue(undefined as never);
+  expect((await runClaimExpiry(t.app)).map((r) => r.taskId)).toEqual([c]);
+  expect(await code(f)).toBe('ok');
+  expect(await code(g)).toBe('TASK_HOLD_LIMIT');
+
+  // A delivery task completes by its last handover, which lets go of the hold too.
+  const [order] = await packedOrders(t, 4, ['101']);
+  const admin = await t.login('13900000000');
+  const created = await t.call(admin.token, { method: 'POST', url: '/api/v1/delivery-tasks', payload: { buildingId: (await buildingNamed(t, '4号楼')).id } });
+  const delivery = created.json().tasks[0].id as string;
+  expect((await t.call(v!.token, { method: 'POST', url: `/api/v1/tasks/${d}/release` })).statusCode).toBe(200);
+  expect(await code(delivery)).toBe('ok');
+  const handed = await t.call(v!.token, { method: 'POST', url: `/api/v1/tasks/${delivery}/deliveries`, payload: { orderId: order!.orderId, code: order!.code } });
+  expect(handed.statusCode).toBe(200);
+  expect(await code(g)).toBe('ok');
+  expect(await code(h)).toBe('TASK_HOLD_LIMIT');
+  expect(await holdsOf(v!.userId)).toEqual({ counted: 3, held: 3 });
+});
+
+it('releases and claims of one volunteer racing each other: the hold count always equals the tasks held, never above 3', async () => {
+  const ids = await openTasks(t, 13);
+  const [v] = await extraVolunteers(t, 1, '7');
+  const [first, rest] = [ids.slice(0, 3), ids.slice(3)];
+  for (const id of first) expect((await claim(v!.token, id)).statusCode).toBe(200);
+  for (let round = 0; round < 3; round++) {
+    const held = (await claimers(ids)).filter((r) => r.claimedBy === v!.userId).map((r) => r.id);
+    const results = await Promise.all([
+      ...held.map((id) => t.call(v!.token, { method: 'POST', url: `/api/v1/tasks/${id}/release` })),
+      ...rest.map((id) => claim(v!.token, id)),
+    ]);
+    for (const r of results) expect([200, 409]).toContain(r.statusCode);
+    const now = await holdsOf(v!.userId);
+    expect(now.counted).toBe(now.held);
+    expect(now.held).toBeLessThanOrEqual(3);
+  }
 });
 
 it('two staff sending the same building out four times at once: one 201, the rest NOTHING_TO_DELIVER, each order in exactly one task', async () => {

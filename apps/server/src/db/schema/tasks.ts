@@ -70,3 +70,15 @@ export const taskOrders = pgTable('task_orders', {
   index('task_orders_task_idx').on(t.taskId),
   check('task_orders_attempts_ck', sql`${t.failedAttempts} >= 0`),
 ]);
+
+/**
+ * How many tasks each volunteer holds (status `claimed`) right now. A claim raises it in the same statement that
+ * claims the task, and only below the limit: the row lock of that increment is what keeps the hold limit under
+ * concurrency without a transaction. Every way out of `claimed` (release, expiry, completion) lowers it.
+ */
+export const volunteerHolds = pgTable('volunteer_holds', {
+  userId: uuid('user_id').primaryKey().references(() => users.id),
+  held: integer('held').notNull().default(0),
+}, (t) => [
+  check('volunteer_holds_held_ck', sql`${t.held} >= 0`),
+]);

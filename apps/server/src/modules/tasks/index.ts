@@ -9,8 +9,10 @@ import {
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { loadActor } from '../../authorization/actor';
 import { can, isStaffOf, type Actor } from '../../authorization/policy';
 import { scopeOfBuilding, scopeOfHousehold } from '../../authorization/scopes';
+import type { Database } from '../../db/client';
 import { buildings, helpRequests, householdBindings, households, persons, taskOrders, tasks } from '../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../errors';
 import { staffRecipients } from '../../realtime/staff-recipients';
@@ -18,8 +20,8 @@ import { recordAudit } from '../audit/service';
 import { fileSystemPhotoStore, type PhotoStore } from '../supplies/medicine-requests/photo-store';
 import { selectTaskOrders, selectTasks, visibleTasks, type TaskRow } from './queries';
 import {
-  claimTask, completeTask, confirmLeftAtDoor, createDeliveryTasks, createHouseholdTask, handOverWithCode, leaveAtDoor, releaseOwnClaim, releaseTask, unlockOrder,
-  type TaskRules,
+  claimTask, ClaimRefused, completeTask, confirmLeftAtDoor, createDeliveryTasks, createHouseholdTask, handOverWithCode, leaveAtDoor, releaseOwnClaim, releaseTask,
+  unlockOrder, type TaskRules,
 } from './service';
 
 export interface TasksOptions extends TaskRules {
@@ -34,17 +36,66 @@ function publicTask({ gridId: _gridId, contactPhone: _contactPhone, ...task }: T
 }
 
 export const tasksModule: FastifyPluginAsyncZod<TasksOptions> = async (app, options) => {
+  await app.register(claimingModule, options);
+  await app.register(actorModule, options);
+};
+
+/** The task if the actor may see it (staff of its grid, the community's volunteers while open or claimed, its claimer); otherwise 404. */
+async function visibleTaskOf(db: Database, actor: Actor, id: string): Promise<TaskRow> {
+  const [task] = await selectTasks(db, and(eq(tasks.id, id), visibleTasks(actor))!, 1);
+  if (!task) throw notFound('任务');
+  return task;
+}
+
+/**
+ * Claim and release, the rush: the caller's id comes from the access token and one statement checks the volunteer role,
+ * the hold limit and the state and answers the task, so a claim is one round trip and loads no Actor. The Actor is
+ * loaded only to word a refusal the caller may not see (404 for a task outside their view).
+ */
+const claimingModule: FastifyPluginAsyncZod<TasksOptions> = async (app, options) => {
+  const rules: TaskRules = { claimTimeoutMinutes: options.claimTimeoutMinutes };
+  const callers = new WeakMap<object, string>();
+  app.addHook('onRequest', async (request) => {
+    callers.set(request, app.bearerUserId(request));
+  });
+
+  app.post('/tasks/:id/claim', {
+    compress: false,
+    schema: { tags: ['tasks'], summary: 'open → claimed (a volunteer of the community holding fewer than 3); the loser of a race gets 409 ALREADY_CLAIMED', params: IdParams, response: { 200: Task, ...errors } },
+  }, async (request) => {
+    const userId = callers.get(request)!;
+    try {
+      return publicTask(await claimTask(app.db, userId, request.params.id, rules));
+    } catch (err) {
+      // A volunteer of the task's community sees it; anyone else learns why only if they may see it.
+      if (!(err instanceof ClaimRefused && err.volunteerOfCommunity)) await visibleTaskOf(app.db, await loadActor(app.db, userId), request.params.id);
+      throw err;
+    }
+  });
+
+  app.post('/tasks/:id/release', {
+    compress: false,
+    schema: { tags: ['tasks'], summary: 'claimed → open (its claimer, or staff of the task)', params: IdParams, response: { 200: Task, ...errors } },
+  }, async (request) => {
+    const userId = callers.get(request)!;
+    const released = await releaseOwnClaim(app.db, userId, request.params.id);
+    if (released) return publicTask(released);
+    const actor = await loadActor(app.db, userId);
+    const task = await visibleTaskOf(app.db, actor, request.params.id);
+    await releaseTask(app.db, userId, task.id, isStaffOf(actor, { communityId: task.communityId, gridId: task.gridId }));
+    const [after] = await selectTasks(app.db, eq(tasks.id, task.id), 1);
+    return publicTask(after!);
+  });
+};
+
+const actorModule: FastifyPluginAsyncZod<TasksOptions> = async (app, options) => {
   const rules: TaskRules = { claimTimeoutMinutes: options.claimTimeoutMinutes };
   const photos = typeof options.photos === 'string' ? fileSystemPhotoStore(options.photos) : options.photos;
   app.addHook('onRequest', app.authenticate);
   app.addContentTypeParser([...doorPhotoTypes], { parseAs: 'buffer', bodyLimit: doorPhotoMaxBytes }, (_request, body, done) => done(null, body));
 
   /** The task if the actor may see it (staff of its grid, the community's volunteers while open or claimed, its claimer); otherwise 404. */
-  async function visibleTask(actor: Actor, id: string): Promise<TaskRow> {
-    const [task] = await selectTasks(app.db, and(eq(tasks.id, id), visibleTasks(actor))!, 1);
-    if (!task) throw notFound('任务');
-    return task;
-  }
+  const visibleTask = (actor: Actor, id: string) => visibleTaskOf(app.db, actor, id);
   const isTaskStaff = (actor: Actor, task: TaskRow) => isStaffOf(actor, { communityId: task.communityId, gridId: task.gridId });
 
   async function detailOf(actor: Actor, id: string) {
@@ -100,36 +151,6 @@ export const tasksModule: FastifyPluginAsyncZod<TasksOptions> = async (app, opti
   app.get('/tasks/:id', {
     schema: { tags: ['tasks'], summary: 'One task with its households (masked phones, never delivery codes)', params: IdParams, response: { 200: TaskDetail, ...errors } },
   }, async (request) => detailOf(request.actor, request.params.id));
-
-  /** The task as the list shows it, for a caller who has just claimed or released it. */
-  async function summaryOf(id: string) {
-    const [task] = await selectTasks(app.db, eq(tasks.id, id), 1);
-    return publicTask(task!);
-  }
-
-  // The claim asks nothing before its conditional UPDATE (which itself checks the volunteer role in the task's
-  // community): the hot path of a rush is one lock and one statement. Visibility is looked at only to word a refusal.
-  app.post('/tasks/:id/claim', {
-    schema: { tags: ['tasks'], summary: 'open → claimed (a volunteer of the community holding fewer than 3); the loser of a race gets 409 ALREADY_CLAIMED', params: IdParams, response: { 200: Task, ...errors } },
-  }, async (request) => {
-    try {
-      await claimTask(app.db, request.actor.userId, request.params.id, rules);
-    } catch (err) {
-      await visibleTask(request.actor, request.params.id);
-      throw err;
-    }
-    return summaryOf(request.params.id);
-  });
-
-  app.post('/tasks/:id/release', {
-    schema: { tags: ['tasks'], summary: 'claimed → open (its claimer, or staff of the task)', params: IdParams, response: { 200: Task, ...errors } },
-  }, async (request) => {
-    if (!(await releaseOwnClaim(app.db, request.actor.userId, request.params.id))) {
-      const task = await visibleTask(request.actor, request.params.id);
-      await releaseTask(app.db, request.actor.userId, task.id, isTaskStaff(request.actor, task));
-    }
-    return summaryOf(request.params.id);
-  });
 
   app.post('/tasks/:id/complete', {
     schema: { tags: ['tasks'], summary: 'claimed → completed for a medicine, errand or visit task (its claimer)', params: IdParams, body: CompleteTaskBody, response: { 200: TaskDetail, ...errors } },

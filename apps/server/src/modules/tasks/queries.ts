@@ -88,6 +88,60 @@ export async function selectTasks(db: DbOrTx, where: SQL, limit: number, order: 
   }));
 }
 
+/** The columns of a task row `t` as the list shows it (joined like `selectTasks`), for a raw statement that answers in one round trip. */
+export function rawTaskRowFrom(source: SQL): SQL {
+  return sql`
+    SELECT t.id, t.community_id, t.kind, t.status, t.title, t.details, t.building_id, b.name AS building_name, t.household_id, h.unit, h.room,
+      t.urgent, t.care_tagged, t.order_count, t.handed_over_count, t.claimed_by, cu.display_name AS claimed_by_name, t.claimed_at,
+      t.claim_expires_at, t.completed_at, t.created_at, t.medicine_request_id, t.help_request_id, b.grid_id, co.phone AS contact_phone
+    FROM ${source} t
+    JOIN ${buildings} b ON b.id = t.building_id
+    LEFT JOIN ${households} h ON h.id = t.household_id
+    LEFT JOIN ${users} cu ON cu.id = t.claimed_by
+    LEFT JOIN ${users} co ON co.id = t.contact_user_id`;
+}
+
+type Timestamp = Date | string | null;
+export interface RawTaskRow {
+  id: string; community_id: string; kind: Task['kind']; status: Task['status']; title: string; details: string | null; building_id: string;
+  building_name: string; household_id: string | null; unit: string | null; room: string | null; urgent: boolean; care_tagged: boolean;
+  order_count: number; handed_over_count: number; claimed_by: string | null; claimed_by_name: string | null; claimed_at: Timestamp;
+  claim_expires_at: Timestamp; completed_at: Timestamp; created_at: Date | string; medicine_request_id: string | null; help_request_id: string | null;
+  grid_id: string; contact_phone: string | null;
+}
+
+const isoOf = (value: Timestamp) => (value === null ? null : new Date(value).toISOString());
+
+export function taskRowOfRaw(r: RawTaskRow): TaskRow {
+  return {
+    id: r.id,
+    communityId: r.community_id,
+    kind: r.kind,
+    status: r.status,
+    title: r.title,
+    details: r.details,
+    buildingId: r.building_id,
+    buildingName: r.building_name,
+    householdId: r.household_id,
+    unit: r.unit,
+    room: r.room,
+    urgent: r.urgent,
+    careTagged: r.care_tagged,
+    orderCount: r.order_count,
+    handedOverCount: r.handed_over_count,
+    claimedBy: r.claimed_by,
+    claimedByName: r.claimed_by_name,
+    claimedAt: isoOf(r.claimed_at),
+    claimExpiresAt: r.status === 'claimed' ? isoOf(r.claim_expires_at) : null,
+    completedAt: isoOf(r.completed_at),
+    createdAt: isoOf(r.created_at)!,
+    medicineRequestId: r.medicine_request_id,
+    helpRequestId: r.help_request_id,
+    gridId: r.grid_id,
+    contactPhone: r.contact_phone,
+  };
+}
+
 export interface TaskOrderRow extends TaskOrder {
   buildingId: string;
   contactPhone: string | null;

@@ -1,13 +1,13 @@
 // The rules of tasks, each decided in SQL: one claimer per task (conditional UPDATE), at most three held per
-// volunteer (claims of one account serialise on its users row), each order in at most one task, handovers against
+// volunteer (a hold count raised by the claim's own statement), each order in at most one task, handovers against
 // the household's code with a per-order attempt counter.
 import { maxDeliveryCodeAttempts, maxHeldTasks, maxOrdersPerDeliveryTask, type TaskKind } from '@linli/shared';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../authorization/policy';
-import { selectRows, type Database, type DbOrTx, type Transaction } from '../../db/client';
-import { buildings, careVisits, helpRequests, households, medicineRequests, orders, taskOrders, tasks } from '../../db/schema';
+import { preparedStatement, selectRows, type Database, type DbOrTx, type Transaction } from '../../db/client';
+import { buildings, careVisits, helpRequests, households, medicineRequests, orders, roleAssignments, taskOrders, tasks, volunteerHolds } from '../../db/schema';
 import { AppError, conflict, notFound } from '../../errors';
-import { householdIsCareTagged } from './queries';
+import { householdIsCareTagged, rawTaskRowFrom, selectTasks, taskRowOfRaw, type RawTaskRow, type TaskRow } from './queries';
 
 export interface TaskRules {
   claimTimeoutMinutes: number;
@@ -100,70 +100,142 @@ export async function createHouseholdTask(tx: DbOrTx, input: HouseholdTaskInput)
 
 // ---- Claiming ----
 
-async function lockClaimsOf(tx: Transaction, userId: string) {
-  // Serialises this account's claims (the hold limit is counted under this lock); FOR NO KEY UPDATE leaves
-  // foreign-key checks against the users row unblocked.
-  await tx.execute(sql`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`);
+/** Lowers the hold count of each claimer in `left` (rows with `claimed_by` of tasks that have just left `claimed`). */
+const lowerHolds = (left: SQL) => sql`
+  UPDATE ${volunteerHolds} v SET held = v.held - d.tasks
+  FROM (SELECT claimed_by, count(*)::int AS tasks FROM ${left} GROUP BY claimed_by) d WHERE v.user_id = d.claimed_by`;
+
+interface ClaimRefusal {
+  status: string;
+  claimed_by: string | null;
+  volunteer: boolean;
+  held: number;
 }
 
-/** open → claimed for a volunteer of the task's community holding fewer than three; a repeat by the claimer is a no-op. */
-export async function claimTask(db: Database, userId: string, taskId: string, rules: TaskRules): Promise<void> {
-  await db.transaction(async (tx) => {
-    await lockClaimsOf(tx, userId);
-    const [claimed] = await selectRows<{ id: string }>(tx, sql`
-      UPDATE ${tasks} t SET status = 'claimed', claimed_by = ${userId}, claimed_at = now(), claim_expires_at = ${claimDeadline(rules)}
-      WHERE t.id = ${taskId} AND t.status = 'open'
-        AND EXISTS (SELECT 1 FROM role_assignments r WHERE r.user_id = ${userId} AND r.role = 'volunteer' AND r.community_id = t.community_id)
-        AND (SELECT count(*) FROM ${tasks} h WHERE h.claimed_by = ${userId} AND h.status = 'claimed') < ${maxHeldTasks}
-      RETURNING t.id`);
-    if (claimed) return;
-    const [why] = await selectRows<{ status: string; claimed_by: string | null; volunteer: boolean; held: number }>(tx, sql`
-      SELECT t.status, t.claimed_by,
-        EXISTS (SELECT 1 FROM role_assignments r WHERE r.user_id = ${userId} AND r.role = 'volunteer' AND r.community_id = t.community_id) AS volunteer,
-        (SELECT count(*)::int FROM ${tasks} h WHERE h.claimed_by = ${userId} AND h.status = 'claimed') AS held
-      FROM ${tasks} t WHERE t.id = ${taskId}`);
-    if (!why) throw notFound('任务');
-    if (!why.volunteer) throw new AppError(403, 'NOT_A_VOLUNTEER', '只有本社区已通过审核的志愿者可以认领任务');
-    if (why.status === 'claimed' && why.claimed_by === userId) return;
-    if (why.status === 'claimed') throw conflict('ALREADY_CLAIMED', '手慢了，该任务已被其他志愿者认领');
-    if (why.status !== 'open') throw conflict('INVALID_TRANSITION', '该任务已结束', { from: why.status, to: 'claimed' });
-    throw conflict('TASK_HOLD_LIMIT', `每位志愿者同时最多认领 ${maxHeldTasks} 个任务，请先完成手上的任务`, { limit: maxHeldTasks, held: why.held });
-  });
+/**
+ * open → claimed in one statement (one round trip): lock the task while it is open, raise the volunteer's hold count
+ * only below the limit and only for a volunteer of the task's community (read at this moment, so a suspension bites),
+ * then claim it and answer the task as the list shows it. Refused, the same statement answers what it saw instead.
+ * In READ COMMITTED a row lock re-reads the latest version of its row, so the task lock sees a concurrent claim and the
+ * hold count counts one at a time; every way out of `claimed` lowers the count again.
+ */
+const claimStatement = preparedStatement<{ claimed: RawTaskRow | null; refused: ClaimRefusal | null }>('claim_task', () => {
+  const userId = sql`${sql.placeholder('userId')}::uuid`;
+  const taskId = sql`${sql.placeholder('taskId')}::uuid`;
+  return sql`
+    WITH target AS (
+      SELECT id, community_id FROM ${tasks} WHERE id = ${taskId} AND status = 'open' FOR NO KEY UPDATE
+    ), hold AS (
+      INSERT INTO ${volunteerHolds} AS v (user_id, held)
+      SELECT ${userId}, 1 FROM target
+      WHERE EXISTS (SELECT 1 FROM ${roleAssignments} r WHERE r.user_id = ${userId} AND r.role = 'volunteer' AND r.community_id = target.community_id)
+      ON CONFLICT (user_id) DO UPDATE SET held = v.held + 1 WHERE v.held < ${maxHeldTasks}
+      RETURNING v.user_id
+    ), claimed AS (
+      UPDATE ${tasks} t SET status = 'claimed', claimed_by = hold.user_id, claimed_at = now(),
+        claim_expires_at = now() + make_interval(mins => ${sql.placeholder('claimTimeoutMinutes')}::int)
+      FROM hold WHERE t.id = ${taskId} AND t.status = 'open'
+      RETURNING t.*
+    )
+    SELECT
+      (SELECT row_to_json(a) FROM (${rawTaskRowFrom(sql`claimed`)}) a) AS claimed,
+      (SELECT row_to_json(w) FROM (
+        SELECT t.status, t.claimed_by,
+          EXISTS (SELECT 1 FROM ${roleAssignments} r WHERE r.user_id = ${userId} AND r.role = 'volunteer' AND r.community_id = t.community_id) AS volunteer,
+          coalesce((SELECT held FROM ${volunteerHolds} WHERE user_id = ${userId}), 0)::int AS held
+        FROM ${tasks} t WHERE t.id = ${taskId} AND NOT EXISTS (SELECT 1 FROM claimed)) w) AS refused`;
+});
+
+export class ClaimRefused extends AppError {
+  /** Whether the caller is a volunteer of the task's community (then the task is visible to them). */
+  constructor(error: AppError, readonly volunteerOfCommunity: boolean) {
+    super(error.statusCode, error.code, error.message, error.details);
+  }
 }
 
-/** claimed → open by its claimer; false when the caller does not hold it (then `releaseTask` words why, or lets staff). */
-export async function releaseOwnClaim(db: Database, userId: string, taskId: string): Promise<boolean> {
-  const [released] = await db
-    .update(tasks)
-    .set({ status: 'open', claimedBy: null, claimedAt: null, claimExpiresAt: null })
-    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'claimed'), eq(tasks.claimedBy, userId)))
-    .returning({ id: tasks.id });
-  return Boolean(released);
+/**
+ * open → claimed for a volunteer of the task's community holding fewer than three; a repeat by the claimer answers the
+ * task as it is. One round trip, refused or not (another when what the claim saw is already out of date).
+ */
+export async function claimTask(db: Database, userId: string, taskId: string, rules: TaskRules): Promise<TaskRow> {
+  for (let attempt = 0; ; attempt++) {
+    const [{ claimed, refused: why } = { claimed: null, refused: null }] = await claimStatement(db, { userId, taskId, claimTimeoutMinutes: rules.claimTimeoutMinutes });
+    if (claimed) return taskRowOfRaw(claimed);
+    if (!why) throw new ClaimRefused(notFound('任务'), false);
+    const refuse = (error: AppError) => new ClaimRefused(error, why.volunteer);
+    if (!why.volunteer) throw refuse(new AppError(403, 'NOT_A_VOLUNTEER', '只有本社区已通过审核的志愿者可以认领任务'));
+    if (why.status === 'claimed' && why.claimed_by === userId) {
+      const [task] = await selectTasks(db, eq(tasks.id, taskId), 1);
+      return task!;
+    }
+    if (why.status === 'claimed') throw refuse(conflict('ALREADY_CLAIMED', '手慢了，该任务已被其他志愿者认领'));
+    if (why.status !== 'open') throw refuse(conflict('INVALID_TRANSITION', '该任务已结束', { from: why.status, to: 'claimed' }));
+    if (why.held >= maxHeldTasks) {
+      throw refuse(conflict('TASK_HOLD_LIMIT', `每位志愿者同时最多认领 ${maxHeldTasks} 个任务，请先完成手上的任务`, { limit: maxHeldTasks, held: why.held }));
+    }
+    // Open and below the limit as of the statement's start, yet refused: it changed meanwhile; look again.
+    if (attempt >= 2) throw refuse(conflict('ALREADY_CLAIMED', '手慢了，该任务已被其他志愿者认领'));
+  }
+}
+
+/** claimed → open by its claimer, answering the task as the list shows it; none when the caller does not hold it. */
+const releaseOwnStatement = preparedStatement<RawTaskRow>('release_own_claim', () => {
+  const userId = sql`${sql.placeholder('userId')}::uuid`;
+  return sql`
+    WITH released AS (
+      UPDATE ${tasks} SET status = 'open', claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL
+      WHERE id = ${sql.placeholder('taskId')}::uuid AND status = 'claimed' AND claimed_by = ${userId}
+      RETURNING *
+    ), lowered AS (
+      UPDATE ${volunteerHolds} SET held = held - 1 WHERE user_id = ${userId} AND EXISTS (SELECT 1 FROM released)
+    )
+    ${rawTaskRowFrom(sql`released`)}`;
+});
+
+/** claimed → open by its claimer (one round trip); undefined when the caller does not hold it (then `releaseTask` words why, or lets staff). */
+export async function releaseOwnClaim(db: Database, userId: string, taskId: string): Promise<TaskRow | undefined> {
+  const [released] = await releaseOwnStatement(db, { userId, taskId });
+  return released ? taskRowOfRaw(released) : undefined;
 }
 
 /** claimed → open: by the claimer, or by staff of the task (e.g. a volunteer who cannot go). */
 export async function releaseTask(db: Database, userId: string, taskId: string, asStaff: boolean): Promise<void> {
-  const [released] = await db
-    .update(tasks)
-    .set({ status: 'open', claimedBy: null, claimedAt: null, claimExpiresAt: null })
-    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'claimed'), asStaff ? undefined : eq(tasks.claimedBy, userId)))
-    .returning({ id: tasks.id });
+  const [released] = await selectRows<{ claimed_by: string }>(db, sql`
+    WITH held AS (
+      SELECT id, claimed_by FROM ${tasks} WHERE id = ${taskId} AND status = 'claimed' ${asStaff ? sql`` : sql`AND claimed_by = ${userId}`}
+      FOR NO KEY UPDATE
+    ), released AS (
+      UPDATE ${tasks} t SET status = 'open', claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL
+      FROM held WHERE t.id = held.id RETURNING held.claimed_by
+    ), lowered AS (${lowerHolds(sql`released`)})
+    SELECT claimed_by FROM released`);
   if (released) return;
   const [current] = await db.select({ status: tasks.status, claimedBy: tasks.claimedBy }).from(tasks).where(eq(tasks.id, taskId));
   if (current?.status === 'claimed') throw new AppError(403, 'NOT_CLAIMER', '只有认领人可以放弃该任务');
   throw conflict('INVALID_TRANSITION', '该任务不在进行中', { from: current?.status, to: 'open' });
 }
 
-/** Expired claims go back to the hall: one statement, so with several instances each task returns exactly once. */
+/**
+ * Expired claims go back to the hall: one statement picks them with SKIP LOCKED, so with several instances each task
+ * returns exactly once. The claimers' hold rows are locked in id order before they are lowered, so two instances
+ * lowering the same volunteers cannot deadlock.
+ */
 export async function expireClaims(db: DbOrTx): Promise<{ taskId: string; claimedBy: string }[]> {
-  const rows = await selectRows<{ id: string; claimed_by: string }>(db, sql`
-    WITH expired AS (
-      SELECT id, claimed_by FROM ${tasks} WHERE status = 'claimed' AND claim_expires_at <= now()
-      ORDER BY claim_expires_at LIMIT 500 FOR UPDATE SKIP LOCKED)
-    UPDATE ${tasks} t SET status = 'open', claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL
-    FROM expired e WHERE t.id = e.id
-    RETURNING t.id, e.claimed_by`);
-  return rows.map((r) => ({ taskId: r.id, claimedBy: r.claimed_by }));
+  return db.transaction(async (tx) => {
+    const rows = await selectRows<{ id: string; claimed_by: string }>(tx, sql`
+      WITH expired AS (
+        SELECT id, claimed_by FROM ${tasks} WHERE status = 'claimed' AND claim_expires_at <= now()
+        ORDER BY claim_expires_at LIMIT 500 FOR UPDATE SKIP LOCKED)
+      UPDATE ${tasks} t SET status = 'open', claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL
+      FROM expired e WHERE t.id = e.id
+      RETURNING t.id, e.claimed_by`);
+    if (rows.length === 0) return [];
+    const claimers = [...new Set(rows.map((r) => r.claimed_by))];
+    await tx.execute(sql`SELECT 1 FROM ${volunteerHolds} WHERE user_id IN (${sql.join(claimers.map((id) => sql`${id}::uuid`), sql`, `)}) ORDER BY user_id FOR NO KEY UPDATE`);
+    const left = sql.join(rows.map((r) => sql`(${r.claimed_by}::uuid)`), sql`, `);
+    await tx.execute(lowerHolds(sql`(VALUES ${left}) AS left_claims (claimed_by)`));
+    return rows.map((r) => ({ taskId: r.id, claimedBy: r.claimed_by }));
+  });
 }
 
 function notClaimer(status: string) {
@@ -189,6 +261,7 @@ export async function completeTask(db: Database, userId: string, taskId: string,
       if (current.kind === 'delivery' && current.status === 'claimed') throw conflict('TASK_HAS_ORDERS', '配送任务在全部订单交付后自动完成');
       throw notClaimer(current.status);
     }
+    await tx.update(volunteerHolds).set({ held: sql`${volunteerHolds.held} - 1` }).where(eq(volunteerHolds.userId, userId));
     if (done.medicineRequestId) {
       await tx.update(medicineRequests).set({ status: 'fulfilled' }).where(and(eq(medicineRequests.id, done.medicineRequestId), eq(medicineRequests.status, 'accepted')));
     }
@@ -231,10 +304,13 @@ async function lockPendingOrder(tx: Transaction, target: HandoverTarget) {
 /** One more order of the task is handed over: the claim deadline moves on, and the last one completes the task. */
 async function countHandover(tx: Transaction, taskId: string, rules: TaskRules) {
   await tx.execute(sql`
-    UPDATE ${tasks} SET handed_over_count = handed_over_count + 1, claim_expires_at = ${claimDeadline(rules)},
-      status = CASE WHEN handed_over_count + 1 = order_count THEN 'completed'::task_status ELSE status END,
-      completed_at = CASE WHEN handed_over_count + 1 = order_count THEN now() ELSE NULL END
-    WHERE id = ${taskId}`);
+    WITH counted AS (
+      UPDATE ${tasks} SET handed_over_count = handed_over_count + 1, claim_expires_at = ${claimDeadline(rules)},
+        status = CASE WHEN handed_over_count + 1 = order_count THEN 'completed'::task_status ELSE status END,
+        completed_at = CASE WHEN handed_over_count + 1 = order_count THEN now() ELSE NULL END
+      WHERE id = ${taskId}
+      RETURNING status, claimed_by)
+    ${lowerHolds(sql`(SELECT claimed_by FROM counted WHERE status = 'completed') AS completed`)}`);
 }
 
 export type HandOverOutcome =
