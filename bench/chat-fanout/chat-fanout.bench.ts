@@ -16,22 +16,12 @@ import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
 import { findMigrationsFolder } from '@linli/server/db/migrations';
 import { demoResidentPhone, seedDemoCommunity } from '@linli/server/db/seed-demo';
 import type { BenchResult } from '../lib/result';
+import { withDatabase, percentile } from '../lib/measure';
 
 const socketCount = 500;
 const messages = 100;
 const throughputMessages = 200;
 const idleSockets = 5000;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 /** Opens `count` sockets; `onMessage(i, data)` for each frame. Resolves once all are open. */
 async function openSockets(url: (i: number) => string, count: number, onMessage?: (data: string) => void, afterOpen?: (ws: WebSocket) => void) {

@@ -10,21 +10,12 @@ import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
 import { findMigrationsFolder } from '@linli/server/db/migrations';
 import { seedDemoCommunity } from '@linli/server/db/seed-demo';
 import type { BenchResult } from '../lib/result';
+import { withDatabase, percentile } from '../lib/measure';
 
 const householdCount = 5000;
 const membersPerHousehold = 3;
 const concurrency = 32;
 const poolSize = 20; // the app's pool size, given to the ceiling's pool too
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Burst {
   seconds: number;

@@ -15,6 +15,7 @@ import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
 import { findMigrationsFolder } from '@linli/server/db/migrations';
 import { seedDemoCommunity } from '@linli/server/db/seed-demo';
 import type { BenchResult } from '../lib/result';
+import { withDatabase, percentile } from '../lib/measure';
 
 const volunteers = 60;
 const poolSize = 120;
@@ -22,17 +23,6 @@ const claimsWanted = Number(process.env.CLAIM_RUSH_CLAIMS ?? 6000);
 const ceilingClaims = Math.min(claimsWanted, 6000);
 // The slowdown compares the claim rate of the second and the last stretch of this many claims.
 const stretch = Math.max(500, Math.floor(claimsWanted / 10));
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Cycle {
   /** Sends a claim; the task id it got (null when refused) and the status. */

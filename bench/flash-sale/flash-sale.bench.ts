@@ -12,6 +12,7 @@ import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
 import { findMigrationsFolder } from '@linli/server/db/migrations';
 import { seedDemoCommunity } from '@linli/server/db/seed-demo';
 import { median, type BenchResult } from '../lib/result';
+import { withDatabase, percentile } from '../lib/measure';
 
 const households = 600;
 const stock = 500;
@@ -19,17 +20,6 @@ const refusalRequests = 4000;
 const refusalConcurrency = 50;
 const rounds = 3;
 const adminPhone = '13900000000';
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Rush {
   seconds: number;

@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
 import { findMigrationsFolder } from '@linli/server/db/migrations';
 import { seedDemoCommunity } from '@linli/server/db/seed-demo';
 import { median, timed, type BenchResult } from '../lib/result';
+import { withDatabase } from '../lib/measure';
 
 const rowCount = 5000;
 const runs = 5;
@@ -115,12 +116,6 @@ async function bareUpsert(client: pg.Client, roll: RollPerson[], householdIds: M
   }
   await client.query('COMMIT');
   return inserted;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 export async function runImportBench(): Promise<BenchResult[]> {
