@@ -22,7 +22,7 @@
 //   scope.test.ts (every route it ran is a row here; its extra promises are `verify` hooks).
 import { createTestApp, type TestApp } from '../support/app';
 import {
-  actorNames, createWorlds, matrixActors, matrixFactories, multipartImage, pngBytes, secretsOf,
+  actorNames, createWorlds, matrixActors, matrixFactories, multipartImage, pngBytes, secretsOf, thanksPeriod,
   type MatrixActor, type MatrixFactories, type Side, type World,
 } from '../support/matrix-fixtures';
 import type { LightMyRequestResponse } from 'fastify';
@@ -98,9 +98,9 @@ const nonStaff: MatrixActor[] = [...residents, 'volunteer'];
 // ---- objects shared by read rows --------------------------------------------------------------------------------
 
 interface Shared {
-  notice: string; alert: string; binding: string; groupBuy: { id: string; itemId: string }; order: { id: string; code: string }; medicine: string;
+  notice: string; alert: string; binding: string; testingRound: string; thankYouPost: string; groupBuy: { id: string; itemId: string }; order: { id: string; code: string }; medicine: string;
   message: string; image: string; pass: string; reserveItem: string; product: string; application: string; callUp: string;
-  errand: string; delivery: { taskId: string; orderId: string; code: string }; atDoor: { taskId: string; orderId: string };
+  checkedIn: true; errand: string; delivery: { taskId: string; orderId: string; code: string }; atDoor: { taskId: string; orderId: string };
 }
 
 async function sharedObjects(w: World, f: MatrixFactories): Promise<Shared> {
@@ -109,6 +109,9 @@ async function sharedObjects(w: World, f: MatrixFactories): Promise<Shared> {
     notice: await f.notice(w),
     alert: await f.alert(w),
     binding: await f.pendingBinding(w),
+    testingRound: await f.testingRound(w),
+    thankYouPost: await f.thankYouPost(w),
+    checkedIn: await f.checkIn(w),
     groupBuy,
     order: await f.order(w, groupBuy),
     medicine: await f.medicineRequest(w, true),
@@ -274,7 +277,7 @@ const table: Record<string, Row> = {
     expect: roleRefused(staffOfGrid(201), nonStaff),
     call: (w) => ({ method: 'POST', url: '/api/v1/testing-rounds', payload: { title: '矩阵核酸', day: '2026-12-02', slots: [{ buildingId: w.buildingId, startTime: '08:00', endTime: '09:00' }] } }),
   },
-  'GET /api/v1/testing-rounds': { expect: anyAccount(200), listing: { sees: [] }, call: () => ({ url: '/api/v1/testing-rounds' }) },
+  'GET /api/v1/testing-rounds': { expect: anyAccount(200), listing: { sees: ['household', 'neighbour', 'workerIn', 'admin'] }, call: (w, s) => ({ url: '/api/v1/testing-rounds', hidden: [s.testingRound] }) },
   'POST /api/v1/testing-rounds/{id}/buildings/{buildingId}/done': { expect: staffOfGrid(200), call: async (w, _s, f) => ({ method: 'POST', url: `/api/v1/testing-rounds/${await f.testingRound(w)}/buildings/${w.buildingId}/done` }) },
   'GET /api/v1/dashboard': { expect: roleRefused(anyAccount(200), nonStaff), listing: { sees: ['workerIn', 'admin'] }, call: () => ({ url: '/api/v1/dashboard' }) },
 
@@ -287,8 +290,8 @@ const table: Record<string, Row> = {
   'GET /api/v1/passes/mine': { expect: anyAccount(200), listing: { sees: ['household'] }, call: (w) => ({ url: '/api/v1/passes/mine', hidden: [w.householdId] }) },
   'GET /api/v1/passes/{id}/token': { expect: householdOnly(200), call: async (w, _s, f) => ({ url: `/api/v1/passes/${await f.pass(w)}/token` }), why: 'only the household mints the QR token' },
   'POST /api/v1/gate/scans': { expect: allowed(['volunteer', 'workerIn', 'workerOut', 'admin'], 201), call: async (w, _s, f) => ({ method: 'POST', url: '/api/v1/gate/scans', payload: { token: await f.passToken(w), direction: 'out' } }) },
-  'GET /api/v1/pass-trips': { expect: roleRefused(anyAccount(200), nonStaff), listing: { sees: ['workerIn', 'admin'] }, call: (w) => ({ url: '/api/v1/pass-trips', hidden: [w.householdId] }) },
-  'GET /api/v1/pass-trips/today': { expect: roleRefused(anyAccount(200), nonStaff), listing: { sees: [] }, call: () => ({ url: '/api/v1/pass-trips/today' }) },
+  'GET /api/v1/pass-trips': { expect: roleRefused(anyAccount(200), nonStaff), listing: { sees: ['workerIn', 'admin'] }, call: async (w, _s, f) => { await f.tripOut(w); return { url: '/api/v1/pass-trips', hidden: [w.householdId] }; } },
+  'GET /api/v1/pass-trips/today': { expect: roleRefused(anyAccount(200), nonStaff), listing: { sees: ['workerIn', 'admin'] }, call: async (w, _s, f) => { await f.tripOut(w); return { url: '/api/v1/pass-trips/today', hidden: [w.buildingId] }; }, why: 'per building of the caller\'s grids' },
 
   'GET /api/v1/reserve-items': { expect: roleRefused(communityStaff(200), nonStaff, ['in']), call: (w) => ({ url: `/api/v1/reserve-items?communityId=${w.communityId}` }) },
   'POST /api/v1/reserve-items': { expect: roleRefused(communityStaff(201), nonStaff, ['in']), call: (w) => ({ method: 'POST', url: `/api/v1/reserve-items?communityId=${w.communityId}`, payload: { name: `矩阵物资 ${freshPhone()}`, unit: '个', lowStockThreshold: 1 } }) },
@@ -348,8 +351,8 @@ const table: Record<string, Row> = {
   'POST /api/v1/visit-tasks': { expect: staffOfGrid(201), call: (w) => ({ method: 'POST', url: '/api/v1/visit-tasks', payload: { personId: w.personId, details: '上门看望' } }) },
 
   'GET /api/v1/volunteer-stats': { expect: otherCommunityForbidden(roleRefused(communityStaff(200), nonStaff)), call: (w) => ({ url: `/api/v1/volunteer-stats?communityId=${w.communityId}` }) },
-  'POST /api/v1/thank-you-posts': { expect: otherCommunityForbidden(roleRefused(communityStaff(201), nonStaff)), call: (w) => ({ method: 'POST', url: '/api/v1/thank-you-posts', payload: { communityId: w.communityId, title: '感谢', message: '谢谢', from: '2026-11-01', to: '2026-11-30' } }) },
-  'GET /api/v1/thank-you-posts': { expect: anyAccount(200), listing: { sees: [] }, call: () => ({ url: '/api/v1/thank-you-posts' }) },
+  'POST /api/v1/thank-you-posts': { expect: otherCommunityForbidden(roleRefused(communityStaff(201), nonStaff)), call: (w) => ({ method: 'POST', url: '/api/v1/thank-you-posts', payload: { communityId: w.communityId, title: '感谢', message: '谢谢', ...thanksPeriod() } }) },
+  'GET /api/v1/thank-you-posts': { expect: anyAccount(200), listing: { sees: [...signedIn] }, call: (w, s) => ({ url: '/api/v1/thank-you-posts', hidden: [s.thankYouPost] }) },
   'POST /api/v1/thank-you-posts/{id}/hide': { expect: communityStaff(200), call: async (w, _s, f) => ({ method: 'POST', url: `/api/v1/thank-you-posts/${await f.thankYouPost(w)}/hide` }) },
 };
 

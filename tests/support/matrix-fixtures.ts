@@ -7,6 +7,7 @@ import {
   alerts, buildings, chatGroups, communities, grids, householdBindings, households, passTrips, persons, roleAssignments, users, volunteerApplications, volunteerHolds,
 } from '@linli/server/db/schema/index';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { addDays, shanghaiDate } from '@linli/shared';
 import type { TestApp } from './app';
 
 export const matrixActors = {
@@ -39,6 +40,12 @@ export interface World {
 /** Values that identify a world's household; a refused answer (and an out-of-scope listing) must contain none of them. */
 export function secretsOf(w: World): string[] {
   return [w.householdId, w.personId, w.personName, w.personPhone];
+}
+
+/** The last 30 Shanghai days up to today: a thank-you board period that holds the tasks the factories complete. */
+export function thanksPeriod() {
+  const to = shanghaiDate(new Date());
+  return { from: addDays(to, -29), to };
 }
 
 export const pngBytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(16)]);
@@ -193,6 +200,11 @@ export function matrixFactories(t: TestApp) {
       const res = await post(w.phones.resident, '/help-requests', { householdId: w.householdId, kind: 'medicine', details: '降压药吃完了' });
       return res.json().id as string;
     },
+    /** Today's check-in of the world's person, filed by its household. */
+    async checkIn(w: World) {
+      await ok(w.phones.resident, { method: 'POST', url: '/api/v1/checkins', payload: { personId: w.personId, temperatureC: 36.6 } }, 200);
+      return true as const;
+    },
     async alert(w: World) {
       const n = next();
       const [row] = await t.db.insert(alerts).values({
@@ -233,6 +245,10 @@ export function matrixFactories(t: TestApp) {
       const res = await ok(w.phones.resident, { url: `/api/v1/passes/${pass}/token` }, 200);
       return res.json().token as string;
     },
+    /** Someone of the world's household is out now (scanned out at the gate by the world's grid worker). */
+    async tripOut(w: World) {
+      await post(w.phones.worker, '/gate/scans', { token: await f.passToken(w), direction: 'out' });
+    },
     async reserveItem(w: World) {
       const res = await post(w.phones.admin, '/reserve-items', { name: `矩阵物资 ${next()}`, unit: '个', lowStockThreshold: 1 });
       const id = res.json().id as string;
@@ -257,8 +273,10 @@ export function matrixFactories(t: TestApp) {
       const res = await post(w.phones.admin, '/call-ups', { skill: 'delivery', needed: 2, place: '小区东门', startsAt: new Date(Date.now() + 3_600_000).toISOString(), ignoreAvailability: true });
       return res.json().id as string;
     },
+    /** A thank-you board of the last 30 days (a volunteer of the world completes an errand first: there must be one to thank). */
     async thankYouPost(w: World) {
-      const res = await post(w.phones.admin, '/thank-you-posts', { title: '感谢', message: '谢谢志愿者', from: '2026-11-01', to: '2026-11-30' });
+      await post(w.phones.volunteer, `/tasks/${await f.claimedErrand(w)}/complete`, {}, 200);
+      const res = await post(w.phones.admin, '/thank-you-posts', { title: '感谢', message: '谢谢志愿者', ...thanksPeriod() });
       return res.json().id as string;
     },
     /** A grid worker of the world's grid who is none of the actors, to remove. */
