@@ -14,8 +14,8 @@
 //   declares one exact status: no ranges.
 // - A refused cell (401/403/404) must answer exactly `{ error: {...} }` and contain none of the world's identifying
 //   values (household id, person id, name, phone) nor the ids in the request. A `listing` row (a list filtered by the
-//   caller's scope) answers 2xx to everyone signed in, and its out-of-scope answer must contain none of the out world's
-//   identifying values nor the ids of its objects (`hidden`).
+//   caller's scope) declares who `sees` the in-scope object: they must find its ids (`hidden`) in the answer, every
+//   other actor must find none of them nor the household's values, and nobody may find anything of the out world.
 // - Mutating rows build a fresh object per cell from factories (tests/support/matrix-fixtures.ts), so one actor's
 //   success never changes the next cell. Reads share one object per world, made in beforeAll.
 // - This file replaces route-coverage.test.ts (the row check and the 401-before-the-body check are kept below) and
@@ -26,6 +26,7 @@ import {
   type MatrixActor, type MatrixFactories, type Side, type World,
 } from '../support/matrix-fixtures';
 import type { LightMyRequestResponse } from 'fastify';
+import { importColumns } from '@linli/shared';
 
 type Statuses = Record<MatrixActor, number>;
 interface Outcome { in: Statuses; out: Statuses }
@@ -98,12 +99,14 @@ const nonStaff: MatrixActor[] = [...residents, 'volunteer'];
 // ---- objects shared by read rows --------------------------------------------------------------------------------
 
 interface Shared {
-  notice: string; alert: string; binding: string; testingRound: string; thankYouPost: string; groupBuy: { id: string; itemId: string }; order: { id: string; code: string }; medicine: string;
+  notice: string; alert: string; binding: string; testingRound: string; thankYouPost: string; medicine: string;
+  groupBuy: { id: string; itemId: string }; order: { id: string; code: string };
   message: string; image: string; pass: string; reserveItem: string; product: string; application: string; callUp: string;
-  checkedIn: true; errand: string; delivery: { taskId: string; orderId: string; code: string }; atDoor: { taskId: string; orderId: string };
+  errand: string; delivery: { taskId: string; orderId: string; code: string }; atDoor: { taskId: string; orderId: string };
 }
 
 async function sharedObjects(w: World, f: MatrixFactories): Promise<Shared> {
+  await f.checkIn(w); // today's check-in of the household, for the check-in lists and the export
   const groupBuy = await f.groupBuy(w);
   return {
     notice: await f.notice(w),
@@ -111,7 +114,6 @@ async function sharedObjects(w: World, f: MatrixFactories): Promise<Shared> {
     binding: await f.pendingBinding(w),
     testingRound: await f.testingRound(w),
     thankYouPost: await f.thankYouPost(w),
-    checkedIn: await f.checkIn(w),
     groupBuy,
     order: await f.order(w, groupBuy),
     medicine: await f.medicineRequest(w, true),
@@ -130,7 +132,7 @@ async function sharedObjects(w: World, f: MatrixFactories): Promise<Shared> {
 
 let phoneSerial = 0;
 const freshPhone = () => `1372${String(++phoneSerial).padStart(7, '0')}`;
-const csvHeader = '楼栋,单元,房号,姓名,关系,出生年份,租户,关怀标签,手机号';
+const csvHeader = importColumns.join(',');
 const availability = [{ weekdays: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }];
 const buildingName = (w: World) => (w.side === 'in' ? '1号楼' : '河畔1号楼');
 
