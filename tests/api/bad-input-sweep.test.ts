@@ -1,0 +1,225 @@
+// The bad-input sweep: every route of the live route table that takes input gets valid requests generated from its
+// own schema (the OpenAPI document, generated from the shared zod schemas), broken in one way each (wrong types,
+// missing and extra fields, huge strings, bad numbers, unicode edge cases, deep nesting, wrong content type, empty
+// body), sent as admin, grid worker, resident, volunteer and anonymous with real tokens. Promises: no 5xx, every 4xx
+// carries { error: { code, message } }, and a refused request changes no row (counted by a trigger on every table).
+// Seed: SWEEP_SEED (printed); runs per route: SWEEP_RUNS; only routes containing SWEEP_ROUTE.
+import fc from 'fast-check';
+import { sql } from 'drizzle-orm';
+import { selectRows } from '@linli/server/db/client';
+import { createTestApp, type TestApp } from '../support/app';
+import { onPostgres } from '../support/database';
+import {
+  mutationKinds, summarise, sweepCase, sweptRoutes, takesInput, toWire,
+  type MutationKind, type OpenApiOperation, type SweepCase, type SweptRoute,
+} from '../support/arbitraries';
+
+const seed = process.env.SWEEP_SEED ? Number(process.env.SWEEP_SEED) : 20261126;
+const runsPerRoute = process.env.SWEEP_RUNS ? Number(process.env.SWEEP_RUNS) : 24;
+const routeFilter = process.env.SWEEP_ROUTE ?? '';
+
+const rolePhones = {
+  admin: '13900000000',
+  'grid worker': '13900000001',
+  resident: '13801110100',
+  volunteer: '13900000031',
+  anonymous: null,
+} as const;
+type Role = keyof typeof rolePhones;
+const roles = Object.keys(rolePhones) as Role[];
+
+/**
+ * Writes a refused request may make, and why; any other row change under a 4xx fails the sweep.
+ * (Rate-limit counters live in Redis or in process memory, not in these tables.)
+ */
+const allowedWritesOnRefusal: { route: string; status: number; table: string; op: string; why: string }[] = [
+  { route: 'POST /api/v1/auth/refresh', status: 401, table: 'refresh_tokens', op: 'UPDATE', why: 're-using a spent refresh token revokes its family (theft detection)' },
+];
+
+// Path segments and field names → the table whose ids are valid there (most follow "xId" → "xs").
+const tableOfSegment: Record<string, string> = { chats: 'chat_groups' };
+const tableOfStem: Record<string, string[]> = {
+  message: ['chat_messages'], replyTo: ['chat_messages'], image: ['chat_images'], mention: ['users'], actor: ['users'],
+  item: ['group_buy_items', 'reserve_items'],
+};
+
+let t: TestApp;
+let routes: SweptRoute[];
+const tokens = new Map<Role, string | null>();
+let idsByTable = new Map<string, string[]>();
+let appTables: string[] = [];
+
+const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/-/g, '_');
+
+function tablesFor(fieldName: string, path: string): string[] {
+  const has = (table: string) => idsByTable.has(table);
+  if (!fieldName) {
+    const segments = path.split('/');
+    const segment = segments[segments.indexOf('{id}') - 1] ?? '';
+    const table = tableOfSegment[segment] ?? snake(segment);
+    return has(table) ? [table] : [];
+  }
+  const stem = fieldName.replace(/Ids?$/, '');
+  if (tableOfStem[stem]) return tableOfStem[stem]!;
+  const lastWord = stem.match(/[A-Z][a-z]*$/)?.[0]?.toLowerCase() ?? stem;
+  for (const candidate of [`${snake(stem)}s`, `${lastWord}s`]) if (has(candidate)) return [candidate];
+  return [];
+}
+
+function idsFor(fieldName: string, path: string): string[] {
+  return tablesFor(fieldName, path).flatMap((table) => idsByTable.get(table) ?? []);
+}
+
+async function loadIds() {
+  const next = new Map<string, string[]>();
+  for (const table of appTables) {
+    const rows = await selectRows<{ id: string }>(t.db, sql.raw(`SELECT id::text AS id FROM "${table}" ORDER BY id LIMIT 40`));
+    next.set(table, rows.map((r) => r.id));
+  }
+  idsByTable = next;
+}
+
+/** A row-level trigger on every app table notes each committed insert, update and delete (rolled-back ones vanish with their transaction). */
+async function installRowChangeLog(): Promise<number> {
+  // One statement per call: PGlite's extended protocol takes no multi-statement text.
+  await t.db.execute(sql.raw('CREATE TABLE sweep_row_changes (id bigserial PRIMARY KEY, table_name text NOT NULL, op text NOT NULL)'));
+  await t.db.execute(sql.raw(`CREATE FUNCTION sweep_note_row_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO sweep_row_changes (table_name, op) VALUES (TG_TABLE_NAME, TG_OP);
+      RETURN NULL;
+    END $$`));
+  const tables = await selectRows<{ tablename: string }>(t.db, sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'sweep_row_changes' ORDER BY tablename`);
+  for (const { tablename } of tables) {
+    await t.db.execute(sql.raw(`CREATE TRIGGER sweep_row_change AFTER INSERT OR UPDATE OR DELETE ON "${tablename}" FOR EACH ROW EXECUTE FUNCTION sweep_note_row_change()`));
+  }
+  const withIds = await selectRows<{ table_name: string }>(t.db, sql`
+    SELECT table_name FROM information_schema.columns
+    WHERE table_schema = 'public' AND column_name = 'id' AND data_type = 'uuid' ORDER BY table_name`);
+  appTables = withIds.map((r) => r.table_name);
+  return tables.length;
+}
+
+async function lastRowChange(): Promise<number> {
+  const [row] = await selectRows<{ last: string }>(t.db, sql`SELECT coalesce(max(id), 0)::text AS last FROM sweep_row_changes`);
+  return Number(row!.last);
+}
+
+async function rowChangesSince(last: number): Promise<{ table_name: string; op: string }[]> {
+  return selectRows(t.db, sql`SELECT table_name, op FROM sweep_row_changes WHERE id > ${last} ORDER BY id`);
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  for (const role of roles) {
+    const phone = rolePhones[role];
+    tokens.set(role, phone ? (await t.login(phone)).token : null);
+  }
+  routes = sweptRoutes(t.app.swagger() as { paths: Record<string, Record<string, OpenApiOperation>> });
+}, 60_000);
+afterAll(async () => t?.close());
+
+it('notes every committed row change in the test database, and none that was rolled back', async () => {
+  const tableCount = await installRowChangeLog();
+  expect(tableCount).toBeGreaterThanOrEqual(40);
+  const before = await lastRowChange();
+  await t.db.execute(sql`UPDATE communities SET name = name`);
+  await t.db.transaction(async (tx) => {
+    await tx.execute(sql`UPDATE grids SET name = name`);
+    tx.rollback();
+  }).catch(() => undefined);
+  const communities = await selectRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM communities`);
+  const changes = await rowChangesSince(before);
+  expect(changes).toEqual(Array.from({ length: communities[0]!.n }, () => ({ table_name: 'communities', op: 'UPDATE' })));
+});
+
+interface Fault {
+  problem: string;
+  route: string;
+  role: Role;
+  kind: MutationKind;
+  detail: string;
+  request: string;
+  response: string;
+}
+
+it('answers every broken input on every route with a 4xx error body, never a 5xx, and writes nothing when it refuses', async () => {
+  const started = Date.now();
+  const swept = routes.filter(takesInput).filter((r) => `${r.method} ${r.path}`.includes(routeFilter));
+  const faults: Fault[] = [];
+  const byKind = Object.fromEntries(mutationKinds.map((k) => [k, { cases: 0, accepted: 0, refused: 0, serverErrors: 0 }])) as Record<MutationKind, { cases: number; accepted: number; refused: number; serverErrors: number }>;
+  const byRole = Object.fromEntries(roles.map((r) => [r, 0])) as Record<Role, number>;
+  const acceptedRoutes = new Set<string>();
+  let cases = 0;
+  let serverErrors = 0;
+  let rowsChangedByRefused = 0;
+  let rowsChangedByAccepted = 0;
+  let allowedRowChanges = 0;
+
+  for (const [index, route] of swept.entries()) {
+    await loadIds();
+    const routeKey = `${route.method} ${route.path}`;
+    const drawn = fc.sample(fc.tuple(sweepCase(route, idsFor), fc.constantFrom(...roles)), { seed: seed + index, numRuns: runsPerRoute });
+    for (const [sweep, role] of drawn as [SweepCase, Role][]) {
+      const wire = toWire(route, sweep.input);
+      const before = await lastRowChange();
+      const token = tokens.get(role) ?? null;
+      const res = await t.call(token, { method: wire.method as 'GET', url: wire.url, headers: wire.headers, payload: wire.payload });
+      const changes = await rowChangesSince(before);
+      cases++;
+      byRole[role]++;
+      const tally = byKind[sweep.kind];
+      tally.cases++;
+      const fault = (problem: string) => faults.push({
+        problem, route: routeKey, role, kind: sweep.kind, detail: sweep.detail,
+        request: `${wire.method} ${summarise(wire.url)} ${JSON.stringify(wire.headers)} body ${wire.payload === undefined ? '(none)' : summarise(typeof wire.payload === 'string' ? wire.payload : wire.payload)}`,
+        response: `${res.statusCode} ${res.body.slice(0, 300)}`,
+      });
+      if (res.statusCode >= 500) {
+        serverErrors++;
+        tally.serverErrors++;
+        fault('5xx');
+      } else if (res.statusCode >= 400) {
+        tally.refused++;
+        let code: unknown;
+        try {
+          code = res.json().error?.code;
+        } catch {
+          code = undefined;
+        }
+        if (typeof code !== 'string') fault(`${res.statusCode} without an error code`);
+        const unexplained = changes.filter((c) => !allowedWritesOnRefusal.some((a) => a.route === routeKey && a.status === res.statusCode && a.table === c.table_name && a.op === c.op));
+        allowedRowChanges += changes.length - unexplained.length;
+        rowsChangedByRefused += unexplained.length;
+        if (unexplained.length > 0) fault(`refused with ${res.statusCode} but changed rows: ${unexplained.map((c) => `${c.op} ${c.table_name}`).join(', ')}`);
+      } else {
+        tally.accepted++;
+        acceptedRoutes.add(routeKey);
+        rowsChangedByAccepted += changes.length;
+      }
+    }
+  }
+
+  const seconds = (Date.now() - started) / 1000;
+  const lines = [
+    `bad-input sweep on ${onPostgres ? 'PostgreSQL' : 'PGlite'}: seed ${seed} (SWEEP_SEED), ${runsPerRoute} runs per route (SWEEP_RUNS), ${swept.length} routes`,
+    `cases tried: ${cases} in ${seconds.toFixed(1)} s; 5xx: ${serverErrors}; rows changed by refused requests: ${rowsChangedByRefused} (allowed, listed: ${allowedRowChanges}); rows changed by accepted requests: ${rowsChangedByAccepted}`,
+    `routes that accepted at least one generated input: ${acceptedRoutes.size}`,
+    `by role: ${roles.map((r) => `${r} ${byRole[r]}`).join(', ')}`,
+    'kind            cases  2xx/3xx  4xx  5xx',
+    ...mutationKinds.map((k) => `${k.padEnd(15)} ${String(byKind[k].cases).padStart(5)} ${String(byKind[k].accepted).padStart(8)} ${String(byKind[k].refused).padStart(4)} ${String(byKind[k].serverErrors).padStart(4)}`),
+    ...faults.slice(0, 40).map((f) => `FAULT ${f.problem}\n  route ${f.route} as ${f.role}; ${f.kind}: ${f.detail}\n  request ${f.request}\n  response ${f.response}`),
+  ];
+  console.log(lines.join('\n'));
+
+  // A broken generator or an empty route table must fail, not pass with nothing tried.
+  if (!routeFilter) {
+    expect(swept.length).toBeGreaterThanOrEqual(100);
+    expect(cases).toBeGreaterThanOrEqual(swept.length * runsPerRoute);
+    for (const kind of mutationKinds) expect(byKind[kind].cases).toBeGreaterThanOrEqual(cases / 40);
+    expect(acceptedRoutes.size).toBeGreaterThanOrEqual(10);
+    expect(rowsChangedByAccepted).toBeGreaterThan(0);
+  }
+  expect(faults.map((f) => `${f.problem}: ${f.route} as ${f.role}; ${f.kind}: ${f.detail}`)).toEqual([]);
+  expect(serverErrors).toBe(0);
+  expect(rowsChangedByRefused).toBe(0);
+}, 600_000);
