@@ -11,7 +11,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { onPostgres } from '../support/database';
 import {
   mutationKinds, summarise, sweepCase, sweptRoutes, takesInput, toWire,
-  type MutationKind, type OpenApiOperation, type SweepCase, type SweptRoute,
+  type MutationKind, type OpenApiOperation, type SweptRoute,
 } from '../support/arbitraries';
 
 const seed = process.env.SWEEP_SEED ? Number(process.env.SWEEP_SEED) : 20261126;
@@ -36,11 +36,10 @@ const allowedWritesOnRefusal: { route: string; status: number; table: string; op
   { route: 'POST /api/v1/auth/refresh', status: 401, table: 'refresh_tokens', op: 'UPDATE', why: 're-using a spent refresh token revokes its family (theft detection)' },
 ];
 
-// Path segments and field names → the table whose ids are valid there (most follow "xId" → "xs").
-const tableOfSegment: Record<string, string> = { chats: 'chat_groups' };
+// Field names and path segments → the table whose ids are valid there (most follow "xId" → "xs").
 const tableOfStem: Record<string, string[]> = {
-  message: ['chat_messages'], replyTo: ['chat_messages'], image: ['chat_images'], mention: ['users'], actor: ['users'],
-  item: ['group_buy_items', 'reserve_items'],
+  chat: ['chat_groups'], message: ['chat_messages'], replyTo: ['chat_messages'], image: ['chat_images'], mention: ['users'],
+  actor: ['users'], item: ['group_buy_items', 'reserve_items'],
 };
 
 let t: TestApp;
@@ -48,26 +47,71 @@ let routes: SweptRoute[];
 const tokens = new Map<Role, string | null>();
 let idsByTable = new Map<string, string[]>();
 let appTables: string[] = [];
+/** Per role, the ids of each table that 2xx responses have shown that role: objects in its scope. */
+const seenByRole = new Map<Role, Map<string, Set<string>>>(roles.map((r) => [r, new Map()]));
 
 const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/-/g, '_');
+const camel = (kebab: string) => kebab.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+const singular = (plural: string) => plural.replace(/(ss|sh|ch|x)es$/, '$1').replace(/ies$/, 'y').replace(/s$/, '');
+const isUuid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
-function tablesFor(fieldName: string, path: string): string[] {
-  const has = (table: string) => idsByTable.has(table);
-  if (!fieldName) {
-    const segments = path.split('/');
-    const segment = segments[segments.indexOf('{id}') - 1] ?? '';
-    const table = tableOfSegment[segment] ?? snake(segment);
-    return has(table) ? [table] : [];
-  }
+function tablesForField(fieldName: string): string[] {
   const stem = fieldName.replace(/Ids?$/, '');
   if (tableOfStem[stem]) return tableOfStem[stem]!;
   const lastWord = stem.match(/[A-Z][a-z]*$/)?.[0]?.toLowerCase() ?? stem;
-  for (const candidate of [`${snake(stem)}s`, `${lastWord}s`]) if (has(candidate)) return [candidate];
+  for (const candidate of [`${snake(stem)}s`, `${lastWord}s`]) if (idsByTable.has(candidate)) return [candidate];
   return [];
 }
 
-function idsFor(fieldName: string, path: string): string[] {
-  return tablesFor(fieldName, path).flatMap((table) => idsByTable.get(table) ?? []);
+const tablesForSegment = (segment: string) => tablesForField(`${camel(singular(segment))}Id`);
+
+/** The table of a route's objects: the last literal path segment (before `before`) that names one. */
+function tablesOfRoute(path: string, before?: string): string[] {
+  const segments = path.split('/');
+  const end = before && segments.includes(before) ? segments.indexOf(before) : segments.length;
+  for (let i = end - 1; i >= 0; i--) {
+    const segment = segments[i]!;
+    if (segment.startsWith('{')) continue;
+    const tables = tablesForSegment(segment);
+    if (tables.length > 0) return tables;
+  }
+  return [];
+}
+
+function idsFor(role: Role) {
+  return (fieldName: string, path: string) => {
+    const tables = fieldName ? tablesForField(fieldName) : tablesOfRoute(path, '{id}');
+    const seen = seenByRole.get(role)!;
+    return {
+      inScope: tables.flatMap((table) => [...(seen.get(table) ?? [])]).sort(),
+      anywhere: tables.flatMap((table) => idsByTable.get(table) ?? []),
+    };
+  };
+}
+
+/** Notes the ids in a 2xx JSON body as in the caller's scope, under the table each one belongs to. */
+function harvest(role: Role, path: string, value: unknown, tables = tablesOfRoute(path), depth = 0) {
+  if (depth > 8 || value === null || typeof value !== 'object') return;
+  const note = (table: string, id: string) => {
+    const seen = seenByRole.get(role)!;
+    if (!seen.has(table)) seen.set(table, new Set());
+    if (seen.get(table)!.size < 60) seen.get(table)!.add(id);
+  };
+  if (Array.isArray(value)) {
+    for (const inner of value) harvest(role, path, inner, tables, depth + 1);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const [key, inner] of Object.entries(record)) {
+    if (key === 'id' && isUuid(inner)) for (const table of tables) note(table, inner);
+    else if (/Ids?$/.test(key)) {
+      for (const id of [inner].flat().filter(isUuid)) for (const table of tablesForField(key)) note(table, id);
+    } else if (inner !== null && typeof inner === 'object') {
+      // A list's "items" are the route's own objects; any other key names what it holds (households, user, a group buy's items).
+      const innerTables = key === 'items' && !('id' in record) ? tables : tablesForSegment(key);
+      harvest(role, path, inner, innerTables, depth + 1);
+    }
+  }
 }
 
 async function loadIds() {
@@ -115,7 +159,7 @@ beforeAll(async () => {
     tokens.set(role, phone ? (await t.login(phone)).token : null);
   }
   routes = sweptRoutes(t.app.swagger() as { paths: Record<string, Record<string, OpenApiOperation>> });
-}, 60_000);
+});
 afterAll(async () => t?.close());
 
 it('notes every committed row change in the test database, and none that was rolled back', async () => {
@@ -155,11 +199,21 @@ it('answers every broken input on every route with a 4xx error body, never a 5xx
   let rowsChangedByAccepted = 0;
   let allowedRowChanges = 0;
 
+  // What each role may read before the sweep starts (every list route), so valid inputs use ids in its scope.
+  await loadIds();
+  for (const role of roles) {
+    for (const route of routes.filter((r) => r.method === 'GET' && r.path.startsWith('/api/') && !r.path.includes('{') && !/\.(csv|html)$/.test(r.path))) {
+      const res = await t.call(tokens.get(role) ?? null, { method: 'GET', url: route.path });
+      if (res.statusCode === 200 && res.headers['content-type']?.toString().startsWith('application/json')) harvest(role, route.path, res.json());
+    }
+  }
+  const inScopeCounts = roles.map((role) => `${role} ${[...seenByRole.get(role)!.values()].reduce((n, ids) => n + ids.size, 0)}`).join(', ');
+
   for (const [index, route] of swept.entries()) {
     await loadIds();
     const routeKey = `${route.method} ${route.path}`;
-    const drawn = fc.sample(fc.tuple(sweepCase(route, idsFor), fc.constantFrom(...roles)), { seed: seed + index, numRuns: runsPerRoute });
-    for (const [sweep, role] of drawn as [SweepCase, Role][]) {
+    const drawn = fc.sample(fc.constantFrom(...roles).chain((role) => sweepCase(route, idsFor(role)).map((sweep) => ({ role, sweep }))), { seed: seed + index, numRuns: runsPerRoute });
+    for (const { role, sweep } of drawn) {
       const wire = toWire(route, sweep.input);
       const before = await lastRowChange();
       const token = tokens.get(role) ?? null;
@@ -171,7 +225,7 @@ it('answers every broken input on every route with a 4xx error body, never a 5xx
       tally.cases++;
       const fault = (problem: string) => faults.push({
         problem, route: routeKey, role, kind: sweep.kind, detail: sweep.detail,
-        request: `${wire.method} ${summarise(wire.url)} ${JSON.stringify(wire.headers)} body ${wire.payload === undefined ? '(none)' : summarise(typeof wire.payload === 'string' ? wire.payload : wire.payload)}`,
+        request: `${wire.method} ${wire.url.length > 300 ? `${wire.url.slice(0, 300)}…(${wire.url.length} chars)` : wire.url} ${JSON.stringify(wire.headers)} body ${wire.payload === undefined ? '(none)' : summarise(typeof wire.payload === 'string' ? wire.payload : wire.payload)}`,
         response: `${res.statusCode} ${res.body.slice(0, 300)}`,
       });
       if (res.statusCode >= 500) {
@@ -194,6 +248,7 @@ it('answers every broken input on every route with a 4xx error body, never a 5xx
       } else {
         tally.accepted++;
         acceptedRoutes.add(routeKey);
+        if (res.headers['content-type']?.toString().startsWith('application/json')) harvest(role, route.path, res.json());
         rowsChangedByAccepted += changes.length;
       }
     }
@@ -204,7 +259,7 @@ it('answers every broken input on every route with a 4xx error body, never a 5xx
     `bad-input sweep on ${onPostgres ? 'PostgreSQL' : 'PGlite'}: seed ${seed} (SWEEP_SEED), ${runsPerRoute} runs per route (SWEEP_RUNS), ${swept.length} routes`,
     `cases tried: ${cases} in ${seconds.toFixed(1)} s; 5xx: ${serverErrors}; rows changed by refused requests: ${rowsChangedByRefused} (allowed, listed: ${allowedRowChanges}); rows changed by accepted requests: ${rowsChangedByAccepted}`,
     `routes that accepted at least one generated input: ${acceptedRoutes.size}`,
-    `by role: ${roles.map((r) => `${r} ${byRole[r]}`).join(', ')}`,
+    `by role: ${roles.map((r) => `${r} ${byRole[r]}`).join(', ')}; ids seen in scope before the sweep: ${inScopeCounts}`,
     'kind            cases  2xx/3xx  4xx  5xx',
     ...mutationKinds.map((k) => `${k.padEnd(15)} ${String(byKind[k].cases).padStart(5)} ${String(byKind[k].accepted).padStart(8)} ${String(byKind[k].refused).padStart(4)} ${String(byKind[k].serverErrors).padStart(4)}`),
     ...faults.slice(0, 40).map((f) => `FAULT ${f.problem}\n  route ${f.route} as ${f.role}; ${f.kind}: ${f.detail}\n  request ${f.request}\n  response ${f.response}`),

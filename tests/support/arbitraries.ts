@@ -70,8 +70,11 @@ export function sweptRoutes(spec: { paths: Record<string, Record<string, OpenApi
 export const takesInput = (route: SweptRoute) =>
   route.parameters.length > 0 || route.bodyTypes.length > 0 || ['POST', 'PUT', 'PATCH'].includes(route.method);
 
-/** Where valid ids come from: the seeded database, by the name of the field or parameter that holds them. */
-export type IdsFor = (fieldName: string, path: string) => string[];
+/**
+ * Where valid ids come from, by the name of the field or parameter that holds them: ids the caller has been shown
+ * (in scope, so handlers run past the scope check) and ids anywhere in the database (mostly someone else's).
+ */
+export type IdsFor = (fieldName: string, path: string) => { inScope: string[]; anywhere: string[] };
 
 /** JSON text inserted verbatim where this value stands (1e309, deeply nested arrays: things JSON.stringify cannot write). */
 export class RawJson {
@@ -100,9 +103,11 @@ function stringArbitrary(schema: JsonSchema, fieldName: string, path: string, id
   const minLength = schema.minLength ?? 0;
   const maxLength = schema.maxLength ?? Math.max(minLength, 40);
   if (schema.format === 'uuid') {
-    const ids = idsFor(fieldName, path);
-    const random = fc.uuid({ version: 4 });
-    return ids.length > 0 ? fc.oneof({ arbitrary: fc.constantFrom(...ids), weight: 4 }, { arbitrary: random, weight: 1 }) : random;
+    const { inScope, anywhere } = idsFor(fieldName, path);
+    const choices: fc.WeightedArbitrary<string>[] = [{ arbitrary: fc.uuid({ version: 4 }), weight: 1 }];
+    if (inScope.length > 0) choices.push({ arbitrary: fc.constantFrom(...inScope), weight: 4 });
+    if (anywhere.length > 0) choices.push({ arbitrary: fc.constantFrom(...anywhere), weight: 2 });
+    return fc.oneof(...choices);
   }
   if (schema.format === 'date-time') {
     return fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
