@@ -170,7 +170,7 @@ const singular = (name: string) => name.replace(/Ids$/, 'Id').replace(/s$/, '');
 // What goes wrong
 
 export const mutationKinds = [
-  'valid', 'wrong-type', 'missing-field', 'extra-field', 'huge-string', 'bad-number', 'unicode', 'deep-nesting',
+  'valid', 'wrong-type', 'missing-field', 'extra-field', 'huge-string', 'bad-number', 'bad-date', 'unicode', 'deep-nesting',
   'content-type', 'empty-body',
 ] as const;
 export type MutationKind = (typeof mutationKinds)[number];
@@ -189,6 +189,21 @@ export const unicodeEdgeStrings: string[] = [
   '\ud800', '\udfff', 'a\ud83d', '\udc00\ud800', '\u0000', 'a\u0000b', '\u202eevil\u202c', '\u200b\u200c\u200d\ufeff',
   '\u2066\u2067\u2069', '👨‍👩‍👧‍👦🏳️‍🌈', '１３８０１１１０１００', '１２３４', '０', 'e\u0301\u0301\u0301', '\uffff\ufffe', '𠀀𪚥',
   '\u0008\u001b[31m', '\r\n\t', '\u00a0', 'İı', '\u{e0041}', 'Ａ'.repeat(300),
+];
+
+/** Days and instants that parse as dates in one place and not in another: out of range, impossible, odd offsets. */
+export const edgeDates: string[] = [
+  '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00Z',
+  '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-11-26T24:00:00Z', '2026-11-26T00:00:00+14:00', '2026-11-26T00:00:00-12:00',
+  '2026-11-26T00:00:00.123456789Z', '1970-01-01T00:00:00Z', '2026-11-26', '0000-00-00', '2026-02-29', '2026-02-30', '9999-12-31',
+  '0001-01-01', '1900-01-01', '2026-11-26T16:00:00', '20261126', 'Thu, 26 Nov 2026 00:00:00 GMT', '2026-W48-4',
+];
+
+/** Bytes that are not what a text or image body claims: invalid UTF-8, GBK, BOMs, NUL, a JSON document. */
+export const oddBytes: Buffer[] = [
+  Buffer.from([0xff, 0xfe, 0x00, 0x00]), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from('楼栋,单元,房号\n1号楼,1,101\n', 'utf16le'), Buffer.from([0xb2, 0xe2, 0xca, 0xd4, 0x2c, 0x0a]), Buffer.from('\ufeff\ufeffa,b\n\u0000,\u202e\n'),
+  Buffer.from('{"a":1}'), Buffer.alloc(0),
 ];
 
 /** JSON text nested `depth` levels deep, arrays or objects. */
@@ -277,7 +292,7 @@ function getAt(root: unknown, at: (string | number)[]): unknown {
 function locationsOf(route: SweptRoute, input: RequestInput): Location[] {
   const body: Location[] = input.contentType === 'application/json' && input.body !== undefined
     ? placesIn(input.body).map((at) => ({ in: 'body', at }))
-    : [];
+    : Buffer.isBuffer(input.body) ? [{ in: 'body', at: [] }] : [];
   return [
     ...body,
     ...route.parameters.filter((p) => p.in === 'query' || p.in === 'path' || p.in === 'header').map((p) => ({ in: p.in as 'query', name: p.name })),
@@ -302,6 +317,12 @@ export function summarise(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 120)}…(${text.length} chars)` : text;
 }
 
+function currentValue(input: RequestInput, location: Location): unknown {
+  if (location.in === 'body') return getAt(input.body, location.at);
+  if (location.in === 'path') return input.params[location.name];
+  return location.in === 'query' ? input.query[location.name] : input.headers[location.name];
+}
+
 function pick<T>(items: readonly T[]): fc.Arbitrary<T> {
   return fc.nat({ max: items.length - 1 }).map((i) => items[i]!);
 }
@@ -309,7 +330,7 @@ function pick<T>(items: readonly T[]): fc.Arbitrary<T> {
 /** `input` broken in the way `kind` names. */
 function mutate(route: SweptRoute, input: RequestInput, kind: MutationKind): fc.Arbitrary<SweepCase> {
   const locations = locationsOf(route, input);
-  const stringLocations = locations.filter((l) => l.in !== 'body' || typeof getAt(input.body, l.at) === 'string');
+  const stringLocations = locations.filter((l) => l.in !== 'body' || typeof getAt(input.body, l.at) === 'string' || Buffer.isBuffer(getAt(input.body, l.at)));
   const leafLocations = locations.filter((l) => l.in !== 'body' || getAt(input.body, l.at) === null || typeof getAt(input.body, l.at) !== 'object');
   const replacing = (where: Location[], values: fc.Arbitrary<unknown>) =>
     where.length === 0
@@ -356,18 +377,25 @@ function mutate(route: SweptRoute, input: RequestInput, kind: MutationKind): fc.
       return where.length === 0
         ? fallback('no string fields')
         : fc.tuple(pick(where), huge).map(([location, value]) => {
-            const fitted = location.in === 'body' ? value : value.slice(0, 100_000);
+            const fitted = location.in === 'body' ? (Buffer.isBuffer(input.body) ? Buffer.from(value) : value) : value.slice(0, 100_000);
             return { kind, detail: `${describe(location)} = ${summarise(fitted)}`, input: replace(input, location, fitted) };
           });
     }
     case 'bad-number':
       return replacing(leafLocations, pick(badNumbers)) ?? fallback('no fields');
+    case 'bad-date': {
+      const dated = stringLocations.filter((l) => /^\d{4}-\d{2}-\d{2}/.test(String(currentValue(input, l) ?? '')));
+      return replacing(dated.length > 0 ? dated : stringLocations, pick(edgeDates)) ?? fallback('no string fields');
+    }
     case 'unicode': {
+      if (Buffer.isBuffer(input.body) && locations.length === 1) {
+        return fc.oneof(pick(oddBytes), pick(unicodeEdgeStrings).map((edge) => Buffer.from(edge))).map((bytes) => ({ kind, detail: `body = ${summarise(bytes)} ${bytes.toString('hex').slice(0, 40)}`, input: { ...input, body: bytes } }));
+      }
       const values = fc.tuple(pick(unicodeEdgeStrings), fc.boolean()).chain(([edge, appended]) => fc.constant({ edge, appended }));
       return stringLocations.length === 0
         ? fallback('no string fields')
         : fc.tuple(pick(stringLocations), values).map(([location, { edge, appended }]) => {
-            const current = location.in === 'body' ? getAt(input.body, location.at) : location.in === 'path' ? input.params[location.name] : location.in === 'query' ? input.query[location.name] : input.headers[location.name];
+            const current = currentValue(input, location);
             const value = appended && typeof current === 'string' ? `${current}${edge}` : edge;
             return { kind, detail: `${describe(location)} = ${summarise(value)}`, input: replace(input, location, value) };
           });
@@ -402,7 +430,7 @@ function mutate(route: SweptRoute, input: RequestInput, kind: MutationKind): fc.
 
 /** How often each kind is drawn: valid inputs rarely (they are the control), each way of breaking them equally. */
 const kindWeights: Record<MutationKind, number> = {
-  'valid': 1, 'wrong-type': 2, 'missing-field': 2, 'extra-field': 2, 'huge-string': 2, 'bad-number': 2, 'unicode': 2,
+  'valid': 1, 'wrong-type': 2, 'missing-field': 2, 'extra-field': 2, 'huge-string': 2, 'bad-number': 2, 'bad-date': 1, 'unicode': 2,
   'deep-nesting': 1, 'content-type': 2, 'empty-body': 1,
 };
 
@@ -470,6 +498,7 @@ export function toWire(route: SweptRoute, input: RequestInput): WireRequest {
   const body = input.body;
   let payload: string | Buffer;
   if (Buffer.isBuffer(body)) payload = body;
+  else if (typeof body === 'string' && !type.includes('json')) payload = body;
   else if (type.startsWith('application/x-www-form-urlencoded')) {
     payload = body !== null && typeof body === 'object' && !Array.isArray(body)
       ? Object.entries(body).map(([k, v]) => `${percentEncode(k)}=${percentEncode(asText(v))}`).join('&')
