@@ -148,6 +148,23 @@ async function lastRowChange(): Promise<number> {
   return Number(row!.last);
 }
 
+/**
+ * Waits for work an accepted request started in the background (the WeChat outbox drain after a notice) to commit,
+ * so its writes are not counted against the next request: no other session busy, and no new row change for 10 ms.
+ */
+async function settle() {
+  let last = await lastRowChange();
+  for (let round = 0; round < 100; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const [busy] = onPostgres
+      ? await selectRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`)
+      : [{ n: 0 }];
+    const now = await lastRowChange();
+    if (now === last && busy!.n === 0) return;
+    last = now;
+  }
+}
+
 async function rowChangesSince(last: number): Promise<{ table_name: string; op: string }[]> {
   return selectRows(t.db, sql`SELECT table_name, op FROM sweep_row_changes WHERE id > ${last} ORDER BY id`);
 }
@@ -244,12 +261,17 @@ it('answers every broken input on every route with a 4xx error body, never a 5xx
         const unexplained = changes.filter((c) => !allowedWritesOnRefusal.some((a) => a.route === routeKey && a.status === res.statusCode && a.table === c.table_name && a.op === c.op));
         allowedRowChanges += changes.length - unexplained.length;
         rowsChangedByRefused += unexplained.length;
-        if (unexplained.length > 0) fault(`refused with ${res.statusCode} but changed rows: ${unexplained.map((c) => `${c.op} ${c.table_name}`).join(', ')}`);
+        if (unexplained.length > 0) {
+          const counted = new Map<string, number>();
+          for (const c of unexplained) counted.set(`${c.op} ${c.table_name}`, (counted.get(`${c.op} ${c.table_name}`) ?? 0) + 1);
+          fault(`refused with ${res.statusCode} but changed rows: ${[...counted].map(([change, n]) => `${n}× ${change}`).join(', ')}`);
+        }
       } else {
         tally.accepted++;
         acceptedRoutes.add(routeKey);
         if (res.headers['content-type']?.toString().startsWith('application/json')) harvest(role, route.path, res.json());
-        rowsChangedByAccepted += changes.length;
+        await settle();
+        rowsChangedByAccepted += (await rowChangesSince(before)).length;
       }
     }
   }
