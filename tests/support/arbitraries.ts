@@ -119,13 +119,26 @@ function stringArbitrary(schema: JsonSchema, fieldName: string, path: string, id
   if (schema.pattern) {
     return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= minLength && s.length <= maxLength);
   }
-  return fc.string({ minLength, maxLength: Math.min(maxLength, 80), unit: 'grapheme' }).filter((s) => s.length <= maxLength);
+  const ordinary = fc.string({ minLength, maxLength: Math.min(maxLength, 80), unit: 'grapheme' }).filter((s) => s.length <= maxLength);
+  // Exactly as long as the schema allows, in CJK: a column narrower than the schema would fail only here.
+  return schema.maxLength !== undefined && schema.maxLength <= 20_000
+    ? fc.oneof({ arbitrary: ordinary, weight: 4 }, { arbitrary: fc.constantFrom('中'.repeat(maxLength), 'x'.repeat(maxLength)), weight: 1 })
+    : ordinary;
 }
 
 function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (integer ? 1 : 1e-6) : -1e6);
   const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - (integer ? 1 : 1e-6) : 1e6);
-  if (integer) return fc.integer({ min: Math.ceil(Math.max(min, Number.MIN_SAFE_INTEGER)), max: Math.floor(Math.min(max, Number.MAX_SAFE_INTEGER)) });
+  // The bounds themselves, often: a total or a column narrower than the schema's range overflows only there.
+  const bounds = fc.constantFrom(min, max);
+  if (integer) {
+    const low = Math.ceil(Math.max(min, Number.MIN_SAFE_INTEGER));
+    const high = Math.floor(Math.min(max, Number.MAX_SAFE_INTEGER));
+    return fc.oneof({ arbitrary: fc.integer({ min: low, max: high }), weight: 3 }, { arbitrary: fc.constantFrom(low, high), weight: 1 });
+  }
+  if (schema.minimum !== undefined && schema.maximum !== undefined) {
+    return fc.oneof({ arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((n) => Math.round(n * 10) / 10).filter((n) => n >= min && n <= max), weight: 3 }, { arbitrary: bounds, weight: 1 });
+  }
   return fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((n) => Math.round(n * 10) / 10).filter((n) => n >= min && n <= max);
 }
 
