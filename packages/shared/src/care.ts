@@ -1,5 +1,6 @@
 // The care roster: persons with care tags (CareTag of community.ts) in a grid, with their latest check-in, help and visit.
 import { z } from 'zod';
+import { isoInstant } from './instant';
 import { CareTag } from './community';
 import { AlertReason } from './checkins';
 
@@ -25,7 +26,7 @@ export const CreateCareVisitBody = z
   .object({
     note: z.string().trim().max(500).optional(),
     /** When the visit happened; defaults to now. */
-    visitedAt: z.iso.datetime({ offset: true }).optional(),
+    visitedAt: isoInstant().optional(),
   })
   .strict();
 export type CreateCareVisitBody = z.infer<typeof CreateCareVisitBody>;

@@ -10,6 +10,8 @@ export const messageTextMaxLength = 2000;
 export const recallWindowMs = 2 * 60 * 1000;
 export const recalledMessageLabel = '消息已撤回';
 export const mentionAllLabel = '@所有人';
+/** seq is a PostgreSQL integer: a larger one in a query or body must be refused as input, not fail in the database. */
+export const maxSeq = 2_147_483_647;
 export const chatImageMaxBytes = 5 * 1024 * 1024;
 export const chatImageTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type ChatImageType = (typeof chatImageTypes)[number];
@@ -107,8 +109,8 @@ export const ChatImageParams = z.object({ id: z.uuid(), imageId: z.uuid() });
 
 export const MessageListQuery = z
   .object({
-    after: z.coerce.number().int().min(0).optional(),
-    before: z.coerce.number().int().min(1).optional(),
+    after: z.coerce.number().int().min(0).max(maxSeq).optional(),
+    before: z.coerce.number().int().min(1).max(maxSeq).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
   })
   .refine((q) => q.after === undefined || q.before === undefined, { message: 'use after or before, not both', path: ['before'] });
@@ -140,7 +142,7 @@ export const PostMessageBody = z
   });
 export type PostMessageBody = z.infer<typeof PostMessageBody>;
 
-export const ReadMarkBody = z.object({ seq: z.number().int().min(0) }).strict();
+export const ReadMarkBody = z.object({ seq: z.number().int().min(0).max(maxSeq) }).strict();
 export const ReadMark = z.object({ groupId: z.uuid(), readSeq: z.number().int().min(0), unread: z.number().int().min(0) });
 
 export const MuteBody = z.object({ userId: z.uuid(), minutes: z.number().int().min(0).max(7 * 24 * 60) }).strict();
@@ -153,7 +155,7 @@ export const WsQuery = z.object({ token: z.string().max(4096).optional() });
 
 // The WebSocket: events the server pushes, and frames a client may send.
 export const ResumeFrame = z
-  .object({ type: z.literal('resume'), after: z.record(z.uuid(), z.number().int().min(0)) })
+  .object({ type: z.literal('resume'), after: z.record(z.uuid(), z.number().int().min(0).max(maxSeq)) })
   .strict();
 export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame, z.object({ type: z.literal('ping') }).strict()]);
 export type ClientFrame = z.infer<typeof ClientFrame>;

@@ -8,6 +8,7 @@ export * from './community';
 export * from './household-import';
 export * from './audit';
 export * from './format';
+export * from './instant';
 export * from './health-check';
 export * from './chat';
 export * from './notices';

@@ -1,5 +1,6 @@
 // Notices: staff write them for buildings or whole grids; households acknowledge; staff see who has not been reached.
 import { z } from 'zod';
+import { isoInstant } from './instant';
 import { NoticePriority } from './chat';
 
 export const noticePriorityLabels: Record<NoticePriority, string> = { normal: '普通', urgent: '紧急' };
@@ -12,7 +13,7 @@ export const CreateNoticeBody = z
     requiresAck: z.boolean().default(false),
     buildingIds: z.array(z.uuid()).max(200).default([]),
     gridIds: z.array(z.uuid()).max(50).default([]),
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    expiresAt: isoInstant().optional(),
   })
   .strict()
   .refine((b) => b.buildingIds.length + b.gridIds.length > 0, { message: '请选择至少一栋楼或一个网格', path: ['buildingIds'] });

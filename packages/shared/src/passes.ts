@@ -1,5 +1,6 @@
 // Entry passes (出入证): the community's exit policy, a pass per household, rotating QR tokens and gate scans.
 import { z } from 'zod';
+import { isoInstant } from './instant';
 
 /** A QR token is valid this long after it was minted; the app fetches a new one before it runs out. */
 export const passTokenLifetimeSeconds = 60;
@@ -64,7 +65,7 @@ export const IssuePassBody = z
     householdId: z.uuid(),
     kind: PassKind.default('regular'),
     reason: z.string().trim().min(1).max(200).optional(),
-    validUntil: z.iso.datetime({ offset: true }).optional(),
+    validUntil: isoInstant().optional(),
   })
   .strict()
   .superRefine((b, ctx) => {

@@ -1,13 +1,16 @@
 // Supplies: the catalog, group buys (团购) with limited stock, household orders and medicine requests (代购药).
 // Money is integer fen; the server computes every price and total, the client only sends item ids and quantities.
 import { z } from 'zod';
+import { CalendarDay } from './checkins';
+import { isoInstant } from './instant';
 import type { Transitions } from './state-machine';
 import { chatImageMaxBytes, chatImageTypes } from './chat';
 import { CareTag } from './community';
 
-const Instant = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601（如 2026-11-25T08:00:00Z）' });
+const Instant = isoInstant('时间格式应为 ISO 8601（如 2026-11-25T08:00:00Z）');
 const Fen = z.number().int('金额以分为单位，须为整数').min(0).max(100_000_000);
-const DateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+// A real calendar day: the text column took 2026-02-30 and 0000-00-00 as they came.
+const DateOnly = CalendarDay;
 
 // ---- Catalog ----
 export const ProductCategory = z.enum(['vegetables', 'meat_eggs_dairy', 'grain_oil', 'medicine', 'daily', 'mother_baby']);

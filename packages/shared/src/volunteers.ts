@@ -1,5 +1,6 @@
 // Volunteer registry (申请、审核、暂停) and call-ups (一键召集): the contract both sides use, with the pure matching rule.
 import { z } from 'zod';
+import { isoInstant } from './instant';
 import type { Transitions } from './state-machine';
 
 export const VolunteerSkill = z.enum(['delivery', 'driving', 'medical', 'counselling', 'translation', 'testing']);
@@ -140,7 +141,7 @@ export const CreateCallUpBody = z
     skill: VolunteerSkill,
     needed: z.number().int().min(1).max(500),
     place: z.string().trim().min(1, { message: '请填写集合地点' }).max(100),
-    startsAt: z.iso.datetime({ offset: true }),
+    startsAt: isoInstant(),
     note: z.string().trim().max(300).optional(),
     /** Call every approved volunteer with the skill, not only those whose windows cover startsAt. */
     ignoreAvailability: z.boolean().default(false),

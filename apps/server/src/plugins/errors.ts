@@ -28,25 +28,36 @@ export function answerFrameworkError(err: FastifyError, _request: FastifyRequest
   return reply.status(400).send({ error: { code: 'BAD_URL', message: '网址格式不正确，请检查链接是否完整正确' } });
 }
 
-/** The first string anywhere in `value` holding a NUL character (PostgreSQL refuses them in text), as a dotted path. */
-function pathOfNul(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The first string anywhere in `value` that PostgreSQL cannot store, as a dotted path: one holding a NUL (text refuses
+ * it), or a lone UTF-16 surrogate (JSON escapes it as \udfff, which jsonb refuses; text would silently store U+FFFD).
+ */
+function unstorableText(value: unknown, path: string, depth = 0): { path: string; nul: boolean } | null {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return { path, nul: true };
+    return loneSurrogate.test(value) ? { path, nul: false } : null;
+  }
   if (depth > 20 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return null;
   for (const [key, inner] of Object.entries(value)) {
-    const found = pathOfNul(inner, path ? `${path}.${key}` : key, depth + 1);
+    const found = unstorableText(inner, path ? `${path}.${key}` : key, depth + 1);
     if (found) return found;
   }
   return null;
 }
 
 export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance) {
-  // No text we store may hold a NUL: refuse it here, for every route, instead of as a database error later.
+  // No text we store may hold a NUL or a lone surrogate: refuse it here, for every route, instead of as a database error later.
   app.addHook('preValidation', async (request) => {
     for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
-      const field = pathOfNul(value, '');
-      if (field !== null) {
-        throw new AppError(400, 'VALIDATION_FAILED', `请求内容有误：${part}.${field || '(body)'} 含有不可见的控制字符（\\u0000）`, [
-          { field: field || '(body)', in: part, message: 'must not contain NUL (\\u0000)' },
+      const found = unstorableText(value, '');
+      if (found !== null) {
+        const field = found.path || '(body)';
+        throw new AppError(400, 'VALIDATION_FAILED', found.nul
+          ? `请求内容有误：${part}.${field} 含有不可见的控制字符（\\u0000）`
+          : `请求内容有误：${part}.${field} 含有无效的 Unicode 字符（不成对的代理项）`, [
+          { field, in: part, message: found.nul ? 'must not contain NUL (\\u0000)' : 'must not contain a lone UTF-16 surrogate' },
         ]);
       }
     }
