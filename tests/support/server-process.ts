@@ -148,3 +148,27 @@ export async function loginOver(agent: Agent, baseUrl: string, phone: string): P
   const body = JSON.parse(res.body);
   return { token: body.accessToken, userId: body.user.id };
 }
+
+/**
+ * A request whose body arrives in two halves: the server has begun it (routed, headers read), and it stays in flight
+ * until `finish()` sends the rest.
+ */
+export function halfSentRequest(agent: Agent, baseUrl: string, method: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const payload = Buffer.from(JSON.stringify(body));
+  const half = Math.floor(payload.length / 2);
+  let resolveResponse!: (r: HttpResponse) => void;
+  let rejectResponse!: (err: Error) => void;
+  const response = new Promise<HttpResponse>((resolve, reject) => {
+    resolveResponse = resolve;
+    rejectResponse = reject;
+  });
+  const req = request(new URL(path, baseUrl), {
+    method,
+    agent,
+    headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers },
+  }, (res) => collect(res).then(resolveResponse, rejectResponse));
+  req.on('error', rejectResponse);
+  req.flushHeaders();
+  req.write(payload.subarray(0, half));
+  return { response, finish: () => req.end(payload.subarray(half)) };
+}
