@@ -1,0 +1,69 @@
+// A chat client as the mini-program behaves: one socket at a time, resumes from the last seq it saw after every
+// reconnect, and records every message of one group in the order it arrived (no de-duplication of its own: the test
+// checks that the server sent each seq exactly once).
+import { openSocket, socketUrl, type TestSocket } from './ws-client';
+import { sleep } from './server-process';
+
+export class ResumingClient {
+  /** Seqs of the group's messages, in arrival order, over every socket this client had. */
+  readonly received: number[] = [];
+  lastSeq: number;
+  connects = 0;
+  drops = 0;
+  private socket: TestSocket | null = null;
+
+  constructor(
+    private baseUrl: string,
+    private readonly token: string,
+    private readonly groupId: string,
+    startSeq: number,
+  ) {
+    this.lastSeq = startSeq;
+  }
+
+  /** Opens a socket (to `baseUrl`, or another instance) and resumes from the last seq seen; resolves once resumed. */
+  async connect(baseUrl = this.baseUrl): Promise<void> {
+    this.baseUrl = baseUrl;
+    const socket = openSocket(socketUrl(baseUrl, this.token));
+    this.socket = socket;
+    this.connects++;
+    socket.ws.on('message', (data) => {
+      // A dropped socket's last frames are not this client's any more.
+      if (this.socket !== socket) return;
+      const event = JSON.parse(String(data));
+      if (event.type === 'message' && event.message.groupId === this.groupId) {
+        this.received.push(event.message.seq);
+        this.lastSeq = event.message.seq;
+      }
+    });
+    await socket.opened;
+    socket.send({ type: 'resume', after: { [this.groupId]: this.lastSeq } });
+    await socket.waitFor((e) => e.type === 'resumed', 10_000);
+  }
+
+  /** Drops the connection abruptly (no close handshake), as a phone losing its network does. */
+  drop() {
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket) return;
+    this.drops++;
+    socket.ws.terminate();
+  }
+
+  async waitUntilSeq(seq: number, timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    while (this.lastSeq < seq) {
+      if (Date.now() > deadline) throw new Error(`client reached seq ${this.lastSeq}, not ${seq}, within ${timeoutMs} ms (received ${this.received.length})`);
+      await sleep(20);
+    }
+  }
+
+  async close() {
+    const socket = this.socket;
+    this.socket = null;
+    await socket?.close();
+  }
+}
+
+/** `from`, `from + 1`, … `to`. */
+export const seqRange = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
