@@ -1,13 +1,19 @@
-// A chat client as the mini-program behaves: one socket at a time, resumes from the last seq it saw after every
-// reconnect, and records every message of one group in the order it arrived (no de-duplication of its own: the test
-// checks that the server sent each seq exactly once).
-import { openSocket, socketUrl, type TestSocket } from './ws-client';
+// A chat client as the mini-program behaves: one socket at a time, resumes after every reconnect from the last seq it
+// holds without a gap, and records every message of one group as it arrived, per socket (no de-duplication of its own:
+// the tests check what the server sent).
 import { sleep } from './server-process';
+import { openSocket, socketUrl, type TestSocket } from './ws-client';
 
 export class ResumingClient {
   /** Seqs of the group's messages, in arrival order, over every socket this client had. */
   readonly received: number[] = [];
+  /** The same, one list per socket. */
+  readonly perSocket: number[][] = [];
+  /** The highest seq below which this client holds every message: where a resume starts. */
   lastSeq: number;
+  /** Messages that arrived after a gap (seq > lastSeq + 1): held, and asked for again by the next resume. */
+  afterGap = 0;
+  private readonly held = new Set<number>();
   connects = 0;
   drops = 0;
   private socket: TestSocket | null = null;
@@ -27,13 +33,19 @@ export class ResumingClient {
     const socket = openSocket(socketUrl(baseUrl, this.token));
     this.socket = socket;
     this.connects++;
+    const arrived: number[] = [];
+    this.perSocket.push(arrived);
     socket.ws.on('message', (data) => {
       // A dropped socket's last frames are not this client's any more.
       if (this.socket !== socket) return;
       const event = JSON.parse(String(data));
       if (event.type === 'message' && event.message.groupId === this.groupId) {
-        this.received.push(event.message.seq);
-        this.lastSeq = event.message.seq;
+        const seq: number = event.message.seq;
+        this.received.push(seq);
+        arrived.push(seq);
+        if (seq > this.lastSeq + 1) this.afterGap++;
+        if (seq > this.lastSeq) this.held.add(seq);
+        while (this.held.has(this.lastSeq + 1)) this.held.delete(++this.lastSeq);
       }
     });
     await socket.opened;
@@ -56,6 +68,11 @@ export class ResumingClient {
       if (Date.now() > deadline) throw new Error(`client reached seq ${this.lastSeq}, not ${seq}, within ${timeoutMs} ms (received ${this.received.length})`);
       await sleep(20);
     }
+  }
+
+  /** Every seq this client holds, each once, ascending. */
+  holds(): number[] {
+    return [...new Set(this.received)].sort((a, b) => a - b);
   }
 
   async close() {
