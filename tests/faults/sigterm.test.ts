@@ -105,7 +105,7 @@ describe('graceful shutdown on SIGTERM', () => {
     type Kind = 'order' | 'message' | 'checkin';
     interface Write { kind: Kind; key: string; halfSent: boolean; outcome?: number | string; response?: HttpResponse }
     const writes: Write[] = [];
-    const requestOf = (kind: Kind, n: number, key: string) => {
+    const requestOf = (kind: Kind, n: number, key: string): { path: string; token: string; headers: Record<string, string>; body: unknown } => {
       if (kind === 'checkin') {
         const { personId, resident } = persons[n % persons.length]!;
         return { path: '/api/v1/checkins', token: resident.token, headers: {}, body: { entries: [{ personId, temperatureC: 36.5, note: key }] } };
