@@ -1,7 +1,10 @@
 // PostgreSQL dies and comes back while the real server process takes a steady stream of orders and chat posts: during
 // the outage every write gets a clean 503, afterwards the server recovers by itself, and every accepted write is kept.
 import { Agent } from 'node:http';
+import { inArray } from 'drizzle-orm';
+import { chatMessages, orders as ordersTable } from '@linli/server/db/schema/index';
 import pg from 'pg';
+import { createTestApp, type TestApp } from '../support/app';
 import { isSuccess, openAmpleGroupBuy, demoResidentsOver, steadyWrites, tally, writeOnce, type Attempt } from '../support/fault-traffic';
 import { postgresBinDir, startPrivatePostgres, type PrivatePostgres } from '../support/private-services';
 import { send, sleep, startServerProcess, waitFor, type ServerProcess } from '../support/server-process';
@@ -22,10 +25,7 @@ describe('PostgreSQL restarted during traffic', () => {
   });
 
   if (!binDir) {
-    // A machine with only Node has no PostgreSQL server to kill: say so plainly rather than pretend.
-    it('cannot run here: no PostgreSQL server binaries (initdb, pg_ctl) on this machine', () => {
-      expect(postgresBinDir()).toBeNull();
-    });
+    console.log('PostgreSQL restart: no PostgreSQL server binaries (initdb, pg_ctl) here; only the embedded variant below runs');
     return;
   }
 
@@ -142,4 +142,72 @@ describe('PostgreSQL restarted during traffic', () => {
       await client.end();
     }
   }, 90_000);
+});
+
+/**
+ * The shapes in which a restart reaches the app (pg's errors as they arrive, each wrapped by drizzle as it wraps them).
+ * Used where no PostgreSQL server can be killed: the embedded database is made to fail with them instead.
+ */
+function restartErrors(): Error[] {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+  const adminShutdown = Object.assign(new pg.DatabaseError('terminating connection due to administrator command', 116, 'error'), { code: '57P01', severity: 'FATAL' });
+  const startingUp = Object.assign(new pg.DatabaseError('the database system is starting up', 104, 'error'), { code: '57P03', severity: 'FATAL' });
+  return [refused, adminShutdown, startingUp, new Error('Connection terminated unexpectedly'),
+    new Error('Client has encountered a connection error and is not queryable'), new Error('timeout exceeded when trying to connect')];
+}
+
+describe('the database failing as a restart fails it (embedded database: runs on a machine with only Node too)', () => {
+  let t: TestApp;
+  const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+  afterAll(async () => {
+    agent.destroy();
+    await t?.close();
+  });
+
+  it('answers every request 503 with the error body for each error shape of a restart, serves again when they stop, and keeps every accepted write', async () => {
+    t = await createTestApp({ env: { CHAT_SEND_LIMIT_PER_MINUTE: '100000' } });
+    const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const itemId = await openAmpleGroupBuy(agent, baseUrl);
+    const residents = await demoResidentsOver(agent, baseUrl, 4);
+    // The driver underneath the app (PGlite here): while down, every statement and transaction fails with the next shape.
+    const driver = (t.db as unknown as { $client: Record<string, unknown> }).$client;
+    const shapes = restartErrors();
+    let failures = 0;
+    const fail = async () => {
+      throw shapes[failures++ % shapes.length];
+    };
+
+    const traffic = steadyWrites(agent, baseUrl, itemId, residents, { pauseMs: 10, timeoutMs: requestBoundMs, tag: 'embedded' });
+    let outageMs = 0;
+    try {
+      await sleep(500);
+      const downAt = Date.now();
+      for (const method of ['query', 'exec', 'transaction']) driver[method] = fail;
+      await sleep(1500);
+      for (const method of ['query', 'exec', 'transaction']) delete driver[method];
+      outageMs = Date.now() - downAt;
+      await sleep(1000);
+    } finally {
+      await traffic.stop();
+    }
+    const figures = tally(traffic.attempts);
+    console.log(`embedded database failing as in a restart: sent ${figures.sent}, 2xx ${figures.ok}, 503 ${figures.unavailable}, other ${figures.other}; outage ${outageMs} ms; ${failures} statements failed with ${shapes.length} error shapes`);
+    expect(figures.otherOutcomes).toEqual([]);
+    expect(failures).toBeGreaterThan(shapes.length * 3);
+    expect(figures.unavailable).toBeGreaterThan(10);
+    for (const refused of traffic.attempts.filter((a) => a.outcome === 503)) {
+      expect(refused.response!.headers['retry-after']).toBe('5');
+      expect(JSON.parse(refused.response!.body)).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String) } });
+    }
+    const last = traffic.attempts.slice(-residents.length * 4);
+    expect(last.filter((a) => !isSuccess(a)).map((a) => a.outcome)).toEqual([]);
+
+    const accepted = traffic.attempts.filter(isSuccess);
+    const orderIds = accepted.filter((a) => a.kind === 'order').map((a) => JSON.parse(a.response!.body).id as string);
+    const messageIds = accepted.filter((a) => a.kind === 'message').map((a) => JSON.parse(a.response!.body).id as string);
+    const storedOrders = await t.db.select({ id: ordersTable.id }).from(ordersTable).where(inArray(ordersTable.id, orderIds));
+    const storedMessages = await t.db.select({ id: chatMessages.id }).from(chatMessages).where(inArray(chatMessages.id, messageIds));
+    expect(storedOrders).toHaveLength(orderIds.length);
+    expect(storedMessages).toHaveLength(messageIds.length);
+  }, 60_000);
 });
