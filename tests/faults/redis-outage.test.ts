@@ -169,6 +169,7 @@ it(title, async () => {
   for (const c of [b2, a2]) expect(c.holds()).toEqual(seqRange(Math.min(...seqs2), after2.seq));
   for (const c of [a1, b1, b2, a2]) {
     for (const arrived of c.perSocket) expect(arrived).toEqual([...new Set(arrived)].sort((x, y) => x - y));
+    expect(c.repeated().filter((seq) => !c.receivedAfterGap.has(seq))).toEqual([]);
   }
   // The instances' own clients heard every post live, in order, once.
   expect(a1.received).toEqual(seqRange(Math.min(...seqs1), after1.seq));

@@ -13,6 +13,8 @@ export class ResumingClient {
   lastSeq: number;
   /** Messages that arrived after a gap (seq > lastSeq + 1): held, and asked for again by the next resume. */
   afterGap = 0;
+  /** Those seqs: the only ones a later resume may rightly send again. */
+  readonly receivedAfterGap = new Set<number>();
   private readonly held = new Set<number>();
   connects = 0;
   drops = 0;
@@ -43,7 +45,10 @@ export class ResumingClient {
         const seq: number = event.message.seq;
         this.received.push(seq);
         arrived.push(seq);
-        if (seq > this.lastSeq + 1) this.afterGap++;
+        if (seq > this.lastSeq + 1) {
+          this.afterGap++;
+          this.receivedAfterGap.add(seq);
+        }
         if (seq > this.lastSeq) this.held.add(seq);
         while (this.held.has(this.lastSeq + 1)) this.held.delete(++this.lastSeq);
       }
@@ -68,6 +73,12 @@ export class ResumingClient {
       if (Date.now() > deadline) throw new Error(`client reached seq ${this.lastSeq}, not ${seq}, within ${timeoutMs} ms (received ${this.received.length})`);
       await sleep(20);
     }
+  }
+
+  /** Seqs that arrived more than once (over all sockets). */
+  repeated(): number[] {
+    const seen = new Set<number>();
+    return this.received.filter((seq) => (seen.has(seq) ? true : (seen.add(seq), false)));
   }
 
   /** Every seq this client holds, each once, ascending. */
