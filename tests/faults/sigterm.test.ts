@@ -156,15 +156,27 @@ describe('graceful shutdown on SIGTERM', () => {
     const exit = await within(running.exited, 15_000, 'the server exiting after SIGTERM');
 
     const isOk = (w: Write) => typeof w.outcome === 'number' && w.outcome >= 200 && w.outcome < 300;
+    // What the server itself began (its "incoming request" log line) and how it answered each ("request completed").
+    const begun = new Map<string, number | null>();
+    for (const line of running.lines) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line);
+      if (entry.msg === 'incoming request' && entry.req?.method === 'POST' && /\/(orders|messages|checkins)$/.test(entry.req.url)) begun.set(entry.reqId, null);
+      if (entry.msg === 'request completed' && begun.has(entry.reqId)) begun.set(entry.reqId, entry.res?.statusCode ?? null);
+    }
     const ok = writes.filter(isOk);
     console.log(
       `SIGTERM under load: ${writes.length} writes (${halfSent.length} half-sent), ${completedBeforeSignal} answered before the signal; ` +
         `2xx ${ok.length}, 503 ${writes.filter((w) => w.outcome === 503).length}, ` +
         `connection refused/reset ${writes.filter((w) => w.outcome === 'ECONNREFUSED' || w.outcome === 'ECONNRESET').length}, ` +
-        `other ${writes.filter((w) => !isOk(w) && ![503, 'ECONNREFUSED', 'ECONNRESET'].includes(w.outcome!)).length}; exit ${exit.code} after ${exit.at - signalledAt} ms`,
+        `other ${writes.filter((w) => !isOk(w) && ![503, 'ECONNREFUSED', 'ECONNRESET'].includes(w.outcome!)).length}; ` +
+        `the server began ${begun.size} of them and answered ${[...begun.values()].filter((st) => st !== null).length}; exit ${exit.code} after ${exit.at - signalledAt} ms`,
     );
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.at - signalledAt).toBeLessThan(15_000);
+    // Every write the server began was answered: 2xx, or 503 if it began after the signal.
+    expect([...begun.values()].filter((st) => st === null || !((st >= 200 && st < 300) || st === 503))).toEqual([]);
+    expect([...begun.values()].filter((st) => st !== null && st >= 200 && st < 300)).toHaveLength(writes.filter(isOk).length);
     // Every write in flight at the signal was finished, not cut off.
     expect(writes.filter((w) => w.halfSent && !isOk(w)).map((w) => `${w.kind} ${w.outcome} ${w.response?.body ?? ''}`)).toEqual([]);
     // A write the server never began may be refused; nothing else may go wrong.
