@@ -62,6 +62,9 @@ export async function openDatabase(
     const pool = new pg.Pool({ connectionString: config.url, max: 20, connectionTimeoutMillis: 5000 });
     // A terminated connection (database restart) must not crash the process; the next query reconnects.
     pool.on('error', (err) => log.error({ err }, 'idle PostgreSQL connection failed; it will be replaced'));
+    // A connection that dies while checked out (inside a transaction) emits 'error' on its client, which the pool does
+    // not listen to then: unheard, it crashed the process. Its query fails by itself and the pool drops it on release.
+    pool.on('connect', (client) => client.on('error', (err) => log.error({ err }, 'PostgreSQL connection failed; it will be replaced')));
     const db = drizzle(pool, { schema }) as unknown as Database;
     return {
       kind: 'postgres',

@@ -9,7 +9,7 @@ const databaseDownCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '5
 function isDatabaseUnavailable(err: unknown): boolean {
   for (let e: any = err, depth = 0; e && depth < 4; e = e.cause, depth++) {
     if (databaseDownCodes.has(e.code)) return true;
-    if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(e.message)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|is not queryable/.test(e.message)) return true;
   }
   return false;
 }
