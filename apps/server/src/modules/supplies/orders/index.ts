@@ -9,6 +9,7 @@ import { scopeOfBuilding, scopeOfHousehold } from '../../../authorization/scopes
 import { notFound } from '../../../errors';
 import { decodeCursor, encodeCursor } from '../../../pagination';
 import type { SoldOutGate } from '../sold-out-gate';
+import { PlacementQueue } from './placement-queue';
 import type { PublishedItems } from './published-items';
 import { pickingListCsv, pickingListHtml, pickingListOf } from './picking-list';
 import { loadActor } from '../../../authorization/actor';
@@ -32,6 +33,7 @@ export function ordersModule(gate: SoldOutGate, published: PublishedItems): Fast
 function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPluginAsyncZod {
   return async (app) => {
     const callers = new WeakMap<object, string>();
+    const queue = new PlacementQueue();
     app.addHook('onRequest', async (request) => {
       callers.set(request, app.bearerUserId(request));
     });
@@ -48,7 +50,7 @@ function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPlu
       },
     }, async (request, reply) => {
       const userId = callers.get(request)!;
-      const outcome = await placeOrder(app.db, userId, request.body, request.headers['idempotency-key'], gate, published);
+      const outcome = await placeOrder(app.db, userId, request.body, request.headers['idempotency-key'], gate, published, queue);
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       if (outcome.placed) return reply.status(201).send(outcome.placed);
       const actor = await loadActor(app.db, userId);

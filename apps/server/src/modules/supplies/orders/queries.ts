@@ -93,15 +93,73 @@ export interface OrderReplay {
   requestHash: string;
 }
 
-/** Whether the caller is bound (approved) to the household, and the order they already placed with this key, if any. */
-const bindingAndReplayStatement = preparedStatement<{ bound: boolean; replay: OrderReplay | null }>('order_binding_and_replay', () => sql`
-    SELECT EXISTS (SELECT 1 FROM ${householdBindings} hb
-                   WHERE hb.user_id = ${sql.placeholder('userId')}::uuid AND hb.household_id = ${sql.placeholder('householdId')}::uuid AND hb.status = 'approved') AS bound,
+/**
+ * For each (caller, household, key): whether the caller is bound (approved) to the household, and the order they
+ * already placed with this key, if any.
+ */
+const bindingAndReplayStatement = preparedStatement<{ n: number; bound: boolean; replay: OrderReplay | null }>('order_binding_and_replay', () => sql`
+    SELECT r.n::int AS n,
+           EXISTS (SELECT 1 FROM ${householdBindings} hb
+                   WHERE hb.user_id = r.user_id AND hb.household_id = r.household_id AND hb.status = 'approved') AS bound,
            (SELECT json_build_object('orderId', o.id, 'requestHash', o.request_hash) FROM ${orders} o
-            WHERE o.placed_by = ${sql.placeholder('userId')}::uuid AND o.idempotency_key = ${sql.placeholder('key')}::text) AS replay`);
+            WHERE o.placed_by = r.user_id AND o.idempotency_key = r.key) AS replay
+    FROM unnest(${sql.placeholder('userIds')}::uuid[], ${sql.placeholder('householdIds')}::uuid[], ${sql.placeholder('keys')}::text[])
+         WITH ORDINALITY AS r(user_id, household_id, key, n)`);
 
-/** One round trip: may the caller order for this household, and did they already order with this Idempotency-Key? */
+interface Lookup {
+  userId: string;
+  householdId: string;
+  key: string;
+  resolve: (answer: { bound: boolean; replay: OrderReplay | null }) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Once an item sells out, every refusal asks this. The asks that arrive while one statement is under way go together
+ * in the next one: a rush of refusals then costs a few statements, not one each. Every ask is answered by a statement
+ * sent after it was made, so it sees every order committed before it was asked.
+ */
+class BindingAndReplayBatches {
+  private pending: Lookup[] = [];
+  private running = false;
+
+  constructor(private readonly db: Database) {}
+
+  ask(userId: string, householdId: string, key: string) {
+    return new Promise<{ bound: boolean; replay: OrderReplay | null }>((resolve, reject) => {
+      this.pending.push({ userId, householdId, key, resolve, reject });
+      if (!this.running) this.send();
+    });
+  }
+
+  private send(): void {
+    this.running = true;
+    const batch = this.pending.splice(0, 500);
+    bindingAndReplayStatement(this.db, {
+      userIds: batch.map((l) => l.userId),
+      householdIds: batch.map((l) => l.householdId),
+      keys: batch.map((l) => l.key),
+    }).then(
+      (rows) => {
+        const byN = new Map(rows.map((r) => [Number(r.n), r]));
+        batch.forEach((l, i) => {
+          const row = byN.get(i + 1);
+          l.resolve({ bound: row?.bound === true, replay: row?.replay ?? null });
+        });
+      },
+      (err: unknown) => batch.forEach((l) => l.reject(err)),
+    ).finally(() => {
+      if (this.pending.length) this.send();
+      else this.running = false;
+    });
+  }
+}
+
+const batchesOf = new WeakMap<Database, BindingAndReplayBatches>();
+
+/** May the caller order for this household, and did they already order with this Idempotency-Key? */
 export async function bindingAndReplay(db: Database, userId: string, householdId: string, key: string) {
-  const [row] = await bindingAndReplayStatement(db, { userId, householdId, key });
-  return { bound: row?.bound === true, replay: row?.replay ?? null };
+  let batches = batchesOf.get(db);
+  if (!batches) batchesOf.set(db, (batches = new BindingAndReplayBatches(db)));
+  return batches.ask(userId, householdId, key);
 }

@@ -6,9 +6,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
 import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../../db/client';
-import { buildings, groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, householdBindings, households, orderItems, orders } from '../../../db/schema';
+import { groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, orderItems, orders } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import type { SoldOutGate } from '../sold-out-gate';
+import type { PlacementQueue } from './placement-queue';
 import type { PublishedItems } from './published-items';
 import { bindingAndReplay, scopeOfOrder, type OrderReplay } from './queries';
 
@@ -50,15 +51,15 @@ interface PlacementRow {
   building_name: string | null;
 }
 
-// A refused placement aborts its own statement by casting its outcome to int: PostgreSQL then reports
-// `invalid input syntax for type integer: "OUT_OF_STOCK"`, and everything the statement wrote is undone.
+// A refused placement raises (SQLSTATE P0001, the refusal as its message) inside `place_order`, which undoes everything
+// the call wrote.
 const refusals = ['LIMIT_EXCEEDED', 'NOT_TAKEN'] as const;
 type Refusal = (typeof refusals)[number];
 
 function refusalOf(err: unknown): Refusal | null {
   for (let e: any = err, depth = 0; e && depth < 4; e = e.cause, depth++) {
-    if (e.code !== '22P02' || typeof e.message !== 'string') continue;
-    const refusal = refusals.find((r) => e.message.endsWith(`"${r}"`));
+    if (e.code !== 'P0001' || typeof e.message !== 'string') continue;
+    const refusal = refusals.find((r) => e.message === r);
     if (refusal) return refusal;
   }
   return null;
@@ -67,82 +68,34 @@ function refusalOf(err: unknown): Refusal | null {
 const value = (name: string) => sql.placeholder(name);
 
 /**
- * Places an order in one statement, so it costs one round trip and the hot stock row stays locked only until that
- * statement commits (never across a round trip to this process). In order: find the household, only if the caller is
- * bound to it as approved (read in the statement's snapshot: no separate Actor load, and a revocation bites at once)
- * and it is in the group buy's community (otherwise nothing is written); claim the idempotency key (a concurrent
- * retry with the same key waits here, then finds it taken and changes nothing), grow the household's running
- * quantities only while they stay within each limit, write the lines, lock the items' rows in one order (item id, so
- * two multi-item orders never deadlock), take the stock only while enough remains at the price and in the window
- * (checked with the database clock). A limit or stock miss aborts the whole statement. One text for any number of
- * lines: a prepared statement.
+ * Places an order in one round trip: the `place_order` function (drizzle/0003_place_order_function.sql). In order: find
+ * the household, only if the caller is bound to it as approved (no separate Actor load, and a revocation bites at once)
+ * and it is in the group buy's community (otherwise nothing is written); claim the idempotency key (a concurrent retry
+ * with the same key waits here, then finds it taken and changes nothing); grow the household's running quantities only
+ * while they stay within each limit; write the lines; and last, item by item in id order (two multi-item orders never
+ * deadlock), take the stock only while enough remains at the price and in the window (the database clock). Each of
+ * those is its own statement inside the function, so the hot stock row is locked only by the last one: a placement that
+ * waited for it re-checks that small UPDATE alone, and the order's inserts and their foreign-key checks are done before
+ * the lock is taken. (As one statement of CTEs, a waiter re-initialised the whole plan, inserts included, twice, and
+ * the foreign-key checks ran after the stock update, all while holding the row.) A limit or stock miss raises and
+ * undoes the whole call.
  */
-const placeStatement = preparedStatement<PlacementRow & { abort: null }>('place_order', () => sql`
-    WITH member AS (
-      SELECT h.id, h.unit, h.room, b.id AS building_id, b.name AS building_name, b.community_id
-      FROM ${households} h JOIN ${buildings} b ON b.id = h.building_id
-      WHERE h.id = ${value('householdId')}::uuid
-        AND EXISTS (SELECT 1 FROM ${householdBindings} hb WHERE hb.user_id = ${value('userId')}::uuid AND hb.household_id = h.id AND hb.status = 'approved')),
-    line AS (
-      SELECT * FROM unnest(${value('itemIds')}::uuid[], ${value('quantities')}::int[], ${value('names')}::text[],
-                           ${value('units')}::text[], ${value('prices')}::int[]) AS l(item_id, quantity, name, unit, price_fen)),
-    new_order AS (
-      INSERT INTO ${orders} (id, community_id, group_buy_id, household_id, building_id, placed_by, idempotency_key, request_hash, total_fen, delivery_code, note)
-      SELECT ${value('orderId')}::uuid, m.community_id, ${value('groupBuyId')}::uuid, m.id, m.building_id,
-             ${value('userId')}::uuid, ${value('key')}::text, ${value('hash')}::text, ${value('totalFen')}::int, ${value('deliveryCode')}::text, ${value('note')}::text
-      FROM member m WHERE m.community_id = ${value('communityId')}::uuid
-      ON CONFLICT (placed_by, idempotency_key) DO NOTHING
-      RETURNING id, created_at),
-    counted AS (
-      INSERT INTO ${groupBuyItemHouseholdQuantities} AS q (item_id, household_id, quantity)
-      SELECT l.item_id, ${value('householdId')}::uuid, l.quantity FROM line l WHERE EXISTS (SELECT 1 FROM new_order)
-      ORDER BY l.item_id
-      ON CONFLICT (item_id, household_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
-      WHERE q.quantity + EXCLUDED.quantity <= (SELECT i.per_household_limit FROM ${groupBuyItems} i WHERE i.id = EXCLUDED.item_id)
-      RETURNING q.item_id),
-    -- The lines are written before the hot stock rows are locked, so those stay locked for as little as possible.
-    new_lines AS (
-      INSERT INTO ${orderItems} (order_id, item_id, name, unit, price_fen, quantity)
-      SELECT o.id, l.item_id, l.name, l.unit, l.price_fen, l.quantity FROM new_order o, line l
-      RETURNING item_id),
-    locked AS (
-      SELECT i.id FROM ${groupBuyItems} i
-      WHERE i.id IN (SELECT item_id FROM line) AND (SELECT count(*) FROM counted) = ${value('lineCount')}::int
-        AND (SELECT count(*) FROM new_lines) = ${value('lineCount')}::int
-      ORDER BY i.id FOR UPDATE),
-    taken AS (
-      UPDATE ${groupBuyItems} AS i SET remaining = i.remaining - l.quantity
-      FROM line l, ${groupBuys} g
-      WHERE i.id = l.item_id AND g.id = i.group_buy_id AND i.remaining >= l.quantity AND i.price_fen = l.price_fen
-        AND g.published_at IS NOT NULL AND g.closed_at IS NULL AND g.opens_at <= now() AND g.closes_at > now()
-        AND i.id IN (SELECT id FROM locked)
-      RETURNING i.id, i.remaining),
-    verdict AS MATERIALIZED (
-      SELECT CASE
-        WHEN NOT EXISTS (SELECT 1 FROM member) THEN 'NOT_BOUND'
-        WHEN NOT EXISTS (SELECT 1 FROM member WHERE community_id = ${value('communityId')}::uuid) THEN 'ELSEWHERE'
-        WHEN NOT EXISTS (SELECT 1 FROM new_order) THEN 'KEY_TAKEN'
-        WHEN (SELECT count(*) FROM counted) < ${value('lineCount')}::int THEN 'LIMIT_EXCEEDED'
-        WHEN (SELECT count(*) FROM taken) < ${value('lineCount')}::int THEN 'NOT_TAKEN'
-        ELSE 'PLACED' END AS outcome)
-    SELECT v.outcome,
-           CASE WHEN v.outcome IN ('LIMIT_EXCEEDED', 'NOT_TAKEN') THEN v.outcome::int END AS abort,
-           (SELECT (extract(epoch FROM created_at) * 1000)::float8 FROM new_order) AS created_ms,
-           (SELECT json_agg(json_build_object('id', t.id, 'remaining', t.remaining)) FROM taken t) AS taken,
-           m.building_id, m.unit, m.room, m.building_name
-    FROM verdict v LEFT JOIN member m ON true`);
+const placeCall = preparedStatement<PlacementRow>('place_order', () => sql`
+    SELECT * FROM place_order(${value('orderId')}::uuid, ${value('userId')}::uuid, ${value('householdId')}::uuid, ${value('communityId')}::uuid,
+      ${value('groupBuyId')}::uuid, ${value('key')}::text, ${value('hash')}::text, ${value('totalFen')}::int, ${value('deliveryCode')}::text,
+      ${value('note')}::text, ${value('itemIds')}::uuid[], ${value('quantities')}::int[], ${value('names')}::text[], ${value('units')}::text[],
+      ${value('prices')}::int[])`);
 
 async function placeInOneStatement(db: Database, o: {
   orderId: string; userId: string; body: PlaceOrderBody; key: string; hash: string;
   communityId: string; groupBuyId: string; lines: PlacementLine[]; totalFen: number; deliveryCode: string;
 }): Promise<PlacementRow> {
-  const [row] = await placeStatement(db, {
+  const [row] = await placeCall(db, {
     itemIds: o.lines.map((l) => l.itemId),
     quantities: o.lines.map((l) => l.qty),
     names: o.lines.map((l) => l.item.name),
     units: o.lines.map((l) => l.item.unit),
     prices: o.lines.map((l) => l.item.priceFen),
-    lineCount: o.lines.length,
     orderId: o.orderId,
     communityId: o.communityId,
     groupBuyId: o.groupBuyId,
@@ -167,25 +120,25 @@ export interface PlacedOrder {
 /**
  * Places an order for `body.householdId` on behalf of `userId` (from the access token). An order that goes through costs
  * one round trip; the binding is checked inside that statement. Any refusal first checks the binding and the key
- * (one round trip): an unbound caller gets 404 whatever else is wrong, and a retry of an order placed earlier with
- * the same key gets that order.
+ * (one round trip, shared with the refusals asked at the same time): an unbound caller gets 404 whatever else is
+ * wrong, and a retry of an order placed earlier with the same key gets that order.
  */
 export async function placeOrder(
-  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems,
+  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems, queue: PlacementQueue,
 ): Promise<PlacedOrder> {
   const soldOutItem = gate.soldOut(body.items.map((i) => i.itemId));
   if (soldOutItem) {
-    const lookedUpAt = gate.now();
-    const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
-    if (!bound) throw notFound('住户');
-    if (replay) return replayed(replay, body);
-    // Sold out before that look began: any order placed with this key had committed by then and there was none, so
-    // the gate's refusal is the whole answer.
-    if (gate.soldOutBefore(soldOutItem, lookedUpAt)) throw outOfStock(soldOutItem, null, 0);
+    const answer = await answerFromGate(db, userId, body, key, gate, soldOutItem);
+    if (answer) return answer;
   }
   try {
-    return await placeNewOrder(db, userId, body, key, gate, published);
+    return await placeNewOrder(db, userId, body, key, gate, published, queue);
   } catch (err) {
+    if (err instanceof SoldOutWhileQueued) {
+      const answer = await answerFromGate(db, userId, body, key, gate, err.itemId);
+      if (answer) return answer;
+      throw outOfStock(err.itemId, null, 0);
+    }
     if (err instanceof KeyTakenConcurrently || err instanceof AppError) {
       const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
       if (!bound) throw notFound('住户');
@@ -196,8 +149,32 @@ export async function placeOrder(
   }
 }
 
+/**
+ * The answer for an item the gate holds sold out: 404 to an unbound caller, the order already placed with this key,
+ * or OUT_OF_STOCK. Null when the gate's mark is younger than the look (or gone): then only a placement can tell.
+ */
+async function answerFromGate(
+  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, soldOutItem: string,
+): Promise<PlacedOrder | null> {
+  const lookedUpAt = gate.now();
+  const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
+  if (!bound) throw notFound('住户');
+  if (replay) return replayed(replay, body);
+  // Sold out before that look began: any order placed with this key had committed by then and there was none, so
+  // the gate's refusal is the whole answer.
+  if (gate.soldOutBefore(soldOutItem, lookedUpAt)) throw outOfStock(soldOutItem, null, 0);
+  return null;
+}
+
+/** The item sold out while this order waited for its turn to be sent. */
+class SoldOutWhileQueued extends Error {
+  constructor(readonly itemId: string) {
+    super('sold out while queued');
+  }
+}
+
 async function placeNewOrder(
-  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems,
+  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems, queue: PlacementQueue,
 ): Promise<PlacedOrder> {
   const itemIds = body.items.map((i) => i.itemId);
   // A sold-out item is refused from memory, without touching its row.
@@ -233,7 +210,11 @@ async function placeNewOrder(
   const totalFen = orderTotalFen(lines.map((l) => ({ priceFen: l.item.priceFen, qty: l.qty })));
   let placed: PlacementRow;
   try {
-    placed = await placeInOneStatement(db, { orderId, userId, body, key, hash: requestHashOf(body), communityId: groupBuy.communityId, groupBuyId: groupBuy.id, lines, totalFen, deliveryCode });
+    placed = await queue.run(() => {
+      const goneMeanwhile = gate.soldOut(itemIds);
+      if (goneMeanwhile) throw new SoldOutWhileQueued(goneMeanwhile);
+      return placeInOneStatement(db, { orderId, userId, body, key, hash: requestHashOf(body), communityId: groupBuy.communityId, groupBuyId: groupBuy.id, lines, totalFen, deliveryCode });
+    });
   } catch (err) {
     const refusal = refusalOf(err);
     if (!refusal) throw err;
