@@ -1,11 +1,12 @@
-// The live channel: one WebSocket (Taro.connectSocket works on weapp and h5) that resumes from the last seq seen
-// in each group after any drop, with back-off, and tells pages whether it is live or reconnecting.
+// The live channel: one WebSocket (Taro.connectSocket works on weapp and h5) that resumes after the last seq held
+// without a gap in each group after any drop, with back-off, and tells pages whether it is live or reconnecting.
 import Taro from '@tarojs/taro';
 import { RealtimeEvent, wsCloseCodes } from '@linli/shared';
 import { api } from './api';
 import { apiBase, isH5 } from './platform';
 import { readTokens } from './storage';
 import { MeResponse } from '@linli/shared';
+import { SeqTracker } from './seq-tracker';
 
 export type SocketState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -14,7 +15,7 @@ type StateListener = (state: SocketState) => void;
 
 const listeners = new Set<Listener>();
 const stateListeners = new Set<StateListener>();
-const lastSeq = new Map<string, number>();
+const received = new SeqTracker();
 let task: Taro.SocketTask | null = null;
 let state: SocketState = 'closed';
 let attempts = 0;
@@ -32,9 +33,9 @@ function socketBase(): string {
   return origin.replace(/^http/, 'ws');
 }
 
-/** Remember how far a group has been seen (history loaded by a page counts too), so a resume asks only for the rest. */
+/** Everything of a group up to `seq` is held (a page of history, the group list), so a resume asks only for the rest. */
 export function noteSeen(groupId: string, seq: number) {
-  if (seq > (lastSeq.get(groupId) ?? 0)) lastSeq.set(groupId, seq);
+  received.seenThrough(groupId, seq);
 }
 
 function scheduleReconnect() {
@@ -62,7 +63,7 @@ async function open() {
   task = socket;
   socket.onOpen(() => {
     attempts = 0;
-    socket.send({ data: JSON.stringify({ type: 'resume', after: Object.fromEntries(lastSeq) }) });
+    socket.send({ data: JSON.stringify({ type: 'resume', after: received.resumePoints() }) });
     if (pingTimer) clearInterval(pingTimer);
     pingTimer = setInterval(() => socket.send({ data: JSON.stringify({ type: 'ping' }) }), 25_000);
   });
@@ -74,7 +75,7 @@ async function open() {
       return;
     }
     if (event.type === 'resumed') setState('live');
-    if (event.type === 'message') noteSeen(event.message.groupId, event.message.seq);
+    if (event.type === 'message') received.seenLive(event.message.groupId, event.message.seq);
     listeners.forEach((l) => l(event));
   });
   socket.onClose((res) => {

@@ -79,10 +79,14 @@ export default function ChatRoomPage() {
     const top = Math.max(...incoming.map((m) => m.seq));
     if (top > maxSeq.current) {
       maxSeq.current = top;
-      noteSeen(groupId, top);
       void markRead(groupId, top).catch(() => undefined);
       setTimeout(() => void Taro.pageScrollTo({ scrollTop: 1e6, duration: 100 }), 50);
     }
+  };
+
+  // A page is contiguous up to its newest message; live messages are tracked by the socket itself.
+  const noteSeenPage = (items: ChatMessage[]) => {
+    if (items.length) noteSeen(groupId, Math.max(...items.map((m) => m.seq)));
   };
 
   const reloadDetail = () => getChat(groupId).then(setDetail, (e) => setError(messageOf(e)));
@@ -93,6 +97,7 @@ export default function ChatRoomPage() {
     listMessages(groupId, { limit: 30 }).then((page) => {
       setHasOlder(page.hasMore);
       merge(page.items);
+      noteSeenPage(page.items);
     }, (e) => setError(messageOf(e)));
     listNotices().then((list) => setAcked(new Set(list.items.filter((n) => n.acknowledged).map((n) => n.id))), () => undefined);
     startSocket();
@@ -101,7 +106,10 @@ export default function ChatRoomPage() {
       if (event.type === 'message' && event.message.groupId === groupId) {
         // A gap (a post that committed late, or a drop) is filled from the server before showing what follows.
         if (maxSeq.current && event.message.seq > maxSeq.current + 1) {
-          void listMessages(groupId, { after: maxSeq.current, limit: 100 }).then((page) => merge(page.items));
+          void listMessages(groupId, { after: maxSeq.current, limit: 100 }).then((page) => {
+            merge(page.items);
+            noteSeenPage(page.items);
+          });
         }
         merge([event.message]);
       }
