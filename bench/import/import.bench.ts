@@ -187,7 +187,8 @@ export async function runImportBench(): Promise<BenchResult[]> {
         ceiling: ceilingSeconds,
         unit: 's',
         ratio: ceilingSeconds / oursSeconds,
-        note: `target < ${targetSeconds} s on PostgreSQL: ${met}; ours is the whole request (auth, decode, parse, validate, scope, write), dry run alone ${drySeconds.toFixed(3)} s`,
+        target: `< ${targetSeconds} s: ${met}`,
+        note: `ours is the whole request (auth, decode, parse, validate, scope, write), dry run alone ${drySeconds.toFixed(3)} s`,
       },
       {
         figure: `import throughput (${rowCount} rows)`,
