@@ -61,7 +61,8 @@ function runInChild(entry: BenchEntry, index: number, total: number): Promise<{ 
   const loadAverageStart = loadAverage();
   console.log(`\n▶ [${index}/${total}] ${entry.name}: ${entry.about} (${new Date(started).toISOString().slice(11, 19)} UTC, load ${loadAverageStart.join(' ')})`);
   const child = fork(fileURLToPath(new URL('./lib/run-one.ts', import.meta.url)), [entry.name], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof") goes to each bench's process, where the server runs.
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let lastOutput = Date.now();

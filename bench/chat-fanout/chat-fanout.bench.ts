@@ -185,6 +185,7 @@ async function measureIdle(app: App, baseUrl: string, tokens: string[]) {
   const oursMemory = await memoryPerSocket(ours, (i) => `${baseUrl.replace('http', 'ws')}/api/v1/ws?token=${tokens[i % tokens.length]}`, true, 3000);
   // The hub holds every connection while measured (nothing was collected away).
   if (app.realtime.hub.connections.size !== idleSockets) throw new Error(`expected ${idleSockets} live sockets, hub has ${app.realtime.hub.connections.size}`);
+  console.log(`chat-fanout: ${idleSockets} idle sockets held, ${(oursMemory.serverBytes / 1024).toFixed(2)} KiB each server side; hello-world for ${periodWindowMs / 1000} s with them`);
   const withSockets = percentile(await helloWorldTimes(baseUrl, periodWindowMs), 99);
   await ours.close();
   await new Promise((r) => setTimeout(r, 1000));
@@ -219,6 +220,7 @@ async function fanoutRun(redisUrl: string | null) {
     tokens.push(...added.map((r) => app.signAccessToken(r.userId)));
     const localSession = await fanoutSession(local, local, buildingId, tokens, 'local');
     const figures = await measureOurs(localSession);
+    console.log(`chat-fanout: in-process POST → all ${socketCount} p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ${figures.perSecond.toFixed(1)} msg/s`);
 
     let redis: { sameInstance: [FanoutFigures, FanoutFigures]; acrossInstances: [FanoutFigures, FanoutFigures] } | null = null;
     if (redisUrl) {
@@ -233,6 +235,7 @@ async function fanoutRun(redisUrl: string | null) {
       const acrossInstances = await measurePaired(localSession, acrossSession);
       await acrossSession.close();
       redis = { sameInstance, acrossInstances };
+      console.log(`chat-fanout: via Redis p50 ${sameInstance[1].p50.toFixed(1)} ms (same instance), ${acrossInstances[1].p50.toFixed(1)} ms (across); in-process alongside ${sameInstance[0].p50.toFixed(1)} / ${acrossInstances[0].p50.toFixed(1)} ms`);
     }
     await localSession.close();
     const sample = await app.inject({ method: 'GET', url: `/api/v1/chats/${buildingId}/messages?limit=1`, headers: { authorization: `Bearer ${tokens[0]}` } });

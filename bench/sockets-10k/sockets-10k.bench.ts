@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import WebSocket, { WebSocketServer } from 'ws';
 import { percentile } from '../lib/measure';
 import type { BenchResult } from '../lib/result';
@@ -48,7 +49,31 @@ async function holdIdle(clients: IdleClients, urls: string[], resume: boolean, s
 
 const perSocket = (m: Memory, n: number) => (m.atFull - m.atHalf) / (n / 2);
 
-interface Fanout { endToEnd: number[]; hub: number[] }
+interface Fanout {
+  endToEnd: number[];
+  hub: number[];
+  /** This process (server and the 500 measuring clients) while the messages went out: where a slow message's time went. */
+  loopDelayP99: number;
+  loopDelayMax: number;
+  gcMs: number;
+  longestGcMs: number;
+}
+
+/** Event-loop delay and GC pauses of this process while `work` runs. */
+async function watchProcess(work: () => Promise<void>) {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries().map((e) => e.duration)));
+  observer.observe({ entryTypes: ['gc'] });
+  loop.enable();
+  try {
+    await work();
+  } finally {
+    loop.disable();
+    observer.disconnect();
+  }
+  return { loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6, gcMs: pauses.reduce((a, b) => a + b, 0), longestGcMs: Math.max(0, ...pauses) };
+}
 
 /** `messages` posts through the REST API by one member, each timed until all 500 member sockets have it. */
 async function ourFanout(app: App, baseUrl: string, buildingId: string, memberTokens: string[], label: string) {
@@ -88,20 +113,26 @@ async function ourFanout(app: App, baseUrl: string, buildingId: string, memberTo
     if (res.status !== 201) throw new Error(`post → ${res.status} ${await res.text()}`);
     return ((await res.json()) as { id: string }).id;
   };
-  const result: Fanout = { endToEnd: [], hub: [] };
+  const endToEnd: number[] = [];
+  const hubTimes: number[] = [];
+  let watched: Awaited<ReturnType<typeof watchProcess>>;
   try {
     for (let n = 0; n < warmUp; n++) await seen.when(await post(), memberTokens.length);
-    for (let n = 0; n < messages; n++) {
-      const t0 = performance.now();
-      const id = await post();
-      const done = await seen.when(id, memberTokens.length);
-      result.endToEnd.push(done - t0);
-      result.hub.push(done - hubStart.get(id)!);
-      await sleep(pauseMs);
-    }
+    watched = await watchProcess(async () => {
+      for (let n = 0; n < messages; n++) {
+        const t0 = performance.now();
+        const id = await post();
+        const done = await seen.when(id, memberTokens.length);
+        endToEnd.push(done - t0);
+        hubTimes.push(done - hubStart.get(id)!);
+        await sleep(pauseMs);
+      }
+    });
   } finally {
     hub.deliver = deliver;
   }
+  const result: Fanout = { endToEnd, hub: hubTimes, ...watched };
+  console.log(`sockets-10k: ${label} idle sockets: event-loop delay p99 ${result.loopDelayP99.toFixed(1)} ms, max ${result.loopDelayMax.toFixed(1)} ms; GC ${result.gcMs.toFixed(0)} ms in all, longest pause ${result.longestGcMs.toFixed(1)} ms`);
   return { result, sockets, onlyMembersHeard: () => [...hub.connections].filter((c) => !c.buildingIds.has(buildingId)).length };
 }
 
@@ -226,7 +257,9 @@ export async function runSockets10kBench(): Promise<BenchResult[]> {
         ceiling: p(without.result.endToEnd, 50),
         unit: 'ms',
         ratio: p(without.result.endToEnd, 50) / p(e2e, 50),
-        note: `p99 ${p(e2e, 99).toFixed(1)} ms with, ${p(without.result.endToEnd, 99).toFixed(1)} ms without; not alternated, so a drift in the machine's load between the two minutes counts here`,
+        note: `p99 ${p(e2e, 99).toFixed(1)} ms with, ${p(without.result.endToEnd, 99).toFixed(1)} ms without; this process (server + measuring clients) while the messages went out: `
+          + `event-loop delay p99 ${withIdle.result.loopDelayP99.toFixed(1)} / ${without.result.loopDelayP99.toFixed(1)} ms (max ${withIdle.result.loopDelayMax.toFixed(0)} / ${without.result.loopDelayMax.toFixed(0)}), `
+          + `GC ${withIdle.result.gcMs.toFixed(0)} / ${without.result.gcMs.toFixed(0)} ms in all (longest pause ${withIdle.result.longestGcMs.toFixed(1)} / ${without.result.longestGcMs.toFixed(1)} ms), with / without; not alternated, so a drift in the machine's load between the two minutes counts here`,
       },
     ];
   });
