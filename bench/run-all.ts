@@ -12,6 +12,8 @@ import type { BenchResult } from './lib/result';
 
 /** A bench that goes this long without printing anything gets a "still running" line. */
 const quietMs = 30_000;
+/** A bench still running after this long is stopped and reported as failed (its scratch database is then left behind). */
+const timeoutMs = Number(process.env.BENCH_TIMEOUT_MINUTES ?? 30) * 60_000;
 
 const only = [...process.argv.slice(2), ...(process.env.BENCH ? process.env.BENCH.split(',') : [])].filter(Boolean);
 
@@ -82,9 +84,14 @@ function runInChild(entry: BenchEntry, index: number, total: number): Promise<{ 
   }, 5000);
   return new Promise((resolve) => {
     let outcome: { results?: BenchResult[]; error?: string } = {};
+    const timeout = setTimeout(() => {
+      outcome = { error: `stopped after ${timeoutMs / 60_000} min (BENCH_TIMEOUT_MINUTES)` };
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('message', (m: { results?: BenchResult[]; error?: string }) => (outcome = m));
     child.on('exit', (code, signal) => {
       clearInterval(heartbeat);
+      clearTimeout(timeout);
       const seconds = (Date.now() - started) / 1000;
       const error = outcome.results ? undefined : outcome.error ?? `exited with ${signal ?? code} before reporting`;
       const run: BenchRun = { name: entry.name, startedAt: new Date(started).toISOString(), seconds: Number(seconds.toFixed(1)), loadAverageStart, loadAverageEnd: loadAverage(), ok: !error, ...(error ? { error } : {}) };

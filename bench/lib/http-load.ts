@@ -90,4 +90,6 @@ if (process.argv.includes('--child')) {
     if ('exit' in message) process.exit(0);
     generateLoad(message).then((result) => process.send!(result), (err: unknown) => process.send!({ error: String(err) }));
   });
+  // The bench's process gone (it failed or was stopped): stop too.
+  process.on('disconnect', () => process.exit(0));
 }

@@ -39,3 +39,6 @@ process.on('message', (message: { open?: OpenRequest; close?: true }) => {
     process.send!({ closed: true }, () => process.exit(0));
   }
 });
+
+// The bench's process gone (it failed or was stopped): nothing left to hold the sockets for.
+process.on('disconnect', () => process.exit(0));
