@@ -1,9 +1,9 @@
-// bench/chat-fanout: one building of 500 connected sockets (500 distinct member accounts); a resident posts through the REST API; how long until all
-// 500 have the message (p50/p99) and how many messages/s reach all 500. Ceiling in the same run: a bare `ws` server
-// broadcasting the same payload, serialised once, to 500 sockets. Also: server-side memory per idle socket at 5,000
-// sockets held by a child process (ours vs bare ws), and hello-world (/healthz) p99 with and without those sockets.
-// With REDIS_URL: posts with the sockets on a Redis-backed posting instance, and on a second instance, each message
-// alternating with one to the in-process instance (the paired ceiling).
+// bench/chat-fanout: one building of 500 connected sockets, one per member account; a resident posts through the REST
+// API; how long until all 500 have the message (p50/p99) and how many messages/s reach all 500. Ceiling in the same
+// run: a bare `ws` server broadcasting the same payload, serialised once, to 500 sockets. Also: server-side memory per
+// idle socket at 5,000 sockets held by a child process (ours vs bare ws), and hello-world (/healthz) p99 with and
+// without those sockets. With REDIS_URL: posts with the sockets on a Redis-backed posting instance, and on a second
+// instance, each message alternating with one to the in-process instance (the paired ceiling).
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
