@@ -2,7 +2,7 @@
 // seeded with the demo community, the app instances started on it, and a teardown that closes them and drops it.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { buildApp } from '@linli/server/app';
+import { buildApp, type BuildAppOptions } from '@linli/server/app';
 import { loadConfig } from '@linli/server/config';
 import { openDatabase, type DatabaseHandle } from '@linli/server/db/client';
 import { findMigrationsFolder } from '@linli/server/db/migrations';
@@ -25,7 +25,7 @@ export interface ScratchDatabase {
   /** The server's environment for this database: limits raised so the bench measures the work, not the throttles. */
   env(extra?: Record<string, string>): Record<string, string>;
   /** An app on this database, listening on a free port; closed at teardown. */
-  startApp(extra?: Record<string, string>): Promise<RunningApp>;
+  startApp(extra?: Record<string, string>, options?: Omit<BuildAppOptions, 'database' | 'logger'>): Promise<RunningApp>;
   /** A pool on this database (for a ceiling or the set-up), closed at teardown; connections the drop ends are expected. */
   pool(max?: number): pg.Pool;
   /** Runs at teardown before the apps close (ceiling servers). */
@@ -71,8 +71,8 @@ export async function withScratchDatabase<T>(bench: string, work: (scratch: Scra
       handle: openHandle,
       communityId,
       env,
-      async startApp(extra) {
-        const app = await buildApp(loadConfig(env(extra)), { database: openHandle, logger: false });
+      async startApp(extra, options) {
+        const app = await buildApp(loadConfig(env(extra)), { ...options, database: openHandle, logger: false });
         apps.push(app);
         return { app, baseUrl: await app.listen({ port: 0, host: '127.0.0.1' }) };
       },
