@@ -7,6 +7,8 @@ export interface BenchResult {
   unit: string;
   /** How close we come to the ceiling, 1 = as fast as the bare database: ours/ceiling for rates, ceiling/ours for times. */
   ratio: number;
+  /** The target an issue set for this figure and whether this run met it, e.g. "≥ 0.8: met". */
+  target?: string;
   note?: string;
 }
 
@@ -21,4 +23,9 @@ export async function timed(work: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await work();
   return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** "≥ 0.8: met" or "≥ 0.8: MISSED". */
+export function targetMet(target: string, met: boolean): string {
+  return `${target}: ${met ? 'met' : 'MISSED'}`;
 }

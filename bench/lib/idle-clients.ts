@@ -1,4 +1,4 @@
-// Child process of bench/chat-fanout: holds many idle WebSocket clients, so the server's memory and latency are
+// Child process of the socket benches (chat-fanout, sockets-10k): holds many idle WebSocket clients, so the server's memory and latency are
 // measured without the clients' own memory and event-loop work in the same process.
 // Protocol (IPC): parent sends { open: { urls, resume } } (any number of times; sockets add up) → child answers
 // { opened (total), clientBytesPerSocket (of this batch) };
@@ -39,3 +39,6 @@ process.on('message', (message: { open?: OpenRequest; close?: true }) => {
     process.send!({ closed: true }, () => process.exit(0));
   }
 });
+
+// The bench's process gone (it failed or was stopped): nothing left to hold the sockets for.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,95 @@
+// The HTTP load generator of the read bench, in a child process so the client's own work does not share the server's
+// event loop: `concurrency` keep-alive connections, each sending its next GET as soon as the last answer is read
+// (closed loop), for `durationMs`. Used the same way for ours and for the ceiling.
+// Protocol (IPC): parent sends a LoadRequest → child answers a LoadResult; parent sends { exit: true } → child exits.
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+export interface LoadRequest {
+  url: string;
+  /** One Authorization header per request, taken in turn; empty for none. */
+  authorizations: string[];
+  concurrency: number;
+  durationMs: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** Answers other than 200, by status. */
+  unexpected: Record<string, number>;
+  bytesPerAnswer: number;
+}
+
+function nearestRank(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function generateLoad({ url, authorizations, concurrency, durationMs }: LoadRequest): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const target = new URL(url);
+  const latencies: number[] = [];
+  const unexpected: Record<string, number> = {};
+  let bytes = 0;
+  let turn = 0;
+  const get = () => new Promise<void>((resolve, reject) => {
+    const authorization = authorizations.length ? authorizations[turn++ % authorizations.length] : undefined;
+    const t0 = performance.now();
+    const req = http.get({ agent, host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: authorization ? { authorization } : {} }, (res) => {
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => {
+        latencies.push(performance.now() - t0);
+        if (res.statusCode !== 200) unexpected[String(res.statusCode)] = (unexpected[String(res.statusCode)] ?? 0) + 1;
+        resolve();
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+  const start = performance.now();
+  const end = start + durationMs;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) await get();
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, perSecond: latencies.length / seconds, p50: nearestRank(latencies, 50), p99: nearestRank(latencies, 99), unexpected, bytesPerAnswer: bytes / latencies.length };
+}
+
+/** A load generator in a child process; `run` may be called any number of times, one at a time. */
+export function httpLoadClient() {
+  const child = fork(fileURLToPath(import.meta.url), ['--child'], { execArgv: ['--import', 'tsx'] });
+  return {
+    run(request: LoadRequest): Promise<LoadResult> {
+      return new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`load generator exited with ${code}`));
+        child.once('exit', onExit);
+        child.once('message', (m: LoadResult & { error?: string }) => {
+          child.off('exit', onExit);
+          if (m.error) reject(new Error(m.error));
+          else resolve(m);
+        });
+        child.send(request);
+      });
+    },
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ exit: true });
+      await exited;
+    },
+  };
+}
+
+if (process.argv.includes('--child')) {
+  process.on('message', (message: LoadRequest | { exit: true }) => {
+    if ('exit' in message) process.exit(0);
+    generateLoad(message).then((result) => process.send!(result), (err: unknown) => process.send!({ error: String(err) }));
+  });
+  // The bench's process gone (it failed or was stopped): stop too.
+  process.on('disconnect', () => process.exit(0));
+}

@@ -1,0 +1,102 @@
+// What the socket benches (chat-fanout, sockets-10k) share: opening and closing many sockets, waiting until a message
+// reached N of them, idle clients held by a child process, and the settled memory of this process.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+/** Opens `count` sockets, 250 at a time; `onMessage(data)` for each frame. Resolves once all are open. */
+export async function openSockets(url: (i: number) => string, count: number, onMessage?: (data: string) => void, afterOpen?: (ws: WebSocket) => void) {
+  const sockets: WebSocket[] = [];
+  for (let start = 0; start < count; start += 250) {
+    const batch = Array.from({ length: Math.min(250, count - start) }, (_, k) => new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url(start + k));
+      if (onMessage) ws.on('message', (data) => onMessage(String(data)));
+      ws.once('open', () => {
+        afterOpen?.(ws);
+        resolve(ws);
+      });
+      ws.once('error', reject);
+    }));
+    sockets.push(...(await Promise.all(batch)));
+  }
+  return sockets;
+}
+
+export async function closeAll(sockets: WebSocket[]) {
+  await Promise.all(sockets.map((ws) => new Promise<void>((resolve) => {
+    if (ws.readyState === ws.CLOSED) return resolve();
+    ws.once('close', () => resolve());
+    ws.terminate();
+  })));
+}
+
+/** The message id in a `{"type":"message",…}` frame, found without parsing (a full parse per frame would measure the client). */
+export function messageIdOf(frame: string): string | null {
+  const at = frame.indexOf('"id":"');
+  return frame.startsWith('{"type":"message"') && at > 0 ? frame.slice(at + 6, at + 42) : null;
+}
+
+/** Counts hits per key; `when(key, n)` resolves at the time the n-th hit arrived. */
+export function tracker() {
+  const counts = new Map<string, number>();
+  const waiters = new Map<string, { target: number; resolve: (t: number) => void }>();
+  return {
+    hit(key: string) {
+      const n = (counts.get(key) ?? 0) + 1;
+      counts.set(key, n);
+      const w = waiters.get(key);
+      if (w && n >= w.target) {
+        waiters.delete(key);
+        w.resolve(performance.now());
+      }
+    },
+    when(key: string, target: number): Promise<number> {
+      if ((counts.get(key) ?? 0) >= target) return Promise.resolve(performance.now());
+      return new Promise((resolve) => waiters.set(key, { target, resolve }));
+    },
+    count(key: string): number {
+      return counts.get(key) ?? 0;
+    },
+  };
+}
+
+/** Heap and off-heap bytes after repeated full collections (a single gc() leaves garbage that skews small deltas). */
+export async function settledMemory(): Promise<number> {
+  if (!global.gc) throw new Error('bench: the memory figures need node --expose-gc (pnpm bench passes it)');
+  for (let i = 0; i < 4; i++) {
+    global.gc();
+    await new Promise((r) => setImmediate(r));
+  }
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external; // external already includes arrayBuffers
+}
+
+export type IdleClients = ReturnType<typeof idleClients>;
+
+/** Idle clients held by a child process, so neither their memory nor their event-loop work lands in this process. */
+export function idleClients() {
+  const child = fork(fileURLToPath(new URL('./idle-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+  const reply = <T>() => new Promise<T>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`idle clients exited with ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (m: T & { error?: string }) => {
+      child.off('exit', onExit);
+      if (m.error) reject(new Error(m.error));
+      else resolve(m);
+    });
+  });
+  return {
+    /** Opens one socket per url (added to those already open); the clients' own bytes per socket of this batch. */
+    async open(urls: string[], resume: boolean) {
+      const opened = reply<{ opened: number; clientBytesPerSocket: number }>();
+      child.send({ open: { urls, resume } });
+      return opened;
+    },
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ close: true });
+      await exited;
+    },
+  };
+}
