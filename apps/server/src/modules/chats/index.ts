@@ -12,7 +12,7 @@ import { chatImages, chatMessages, chatMutes } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
 import { pinnedNoticesFor } from '../notices/service';
 import type { ImageStore } from './image-store';
-import { groupsOf, lastMessages, memberBuildingIds, selectMessages } from './queries';
+import { groupsOf, lastMessages, memberBuildingIds, messagePage } from './queries';
 import { groupMembers } from './members';
 import { accessToGroup, markRead, muteMember, postMessage, recallMessage } from './service';
 import { inProcessSendRateLimiter, redisSendRateLimiter } from './send-limit';
@@ -74,13 +74,7 @@ export const chatsModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app
     const { id } = request.params;
     const { after, before, limit } = request.query;
     await accessToGroup(app.db, request.actor, id);
-    let items: ChatMessage[];
-    if (after !== undefined) {
-      items = await selectMessages(app.db, sql`m.group_id = ${id} AND m.seq > ${after}`, 'asc', limit + 1);
-    } else {
-      const older = before !== undefined ? sql`AND m.seq < ${before}` : sql``;
-      items = (await selectMessages(app.db, sql`m.group_id = ${id} ${older}`, 'desc', limit + 1)).reverse();
-    }
+    let items = await messagePage(app.db, { groupId: id, after, before, limit: limit + 1 });
     const hasMore = items.length > limit;
     if (hasMore) items = after !== undefined ? items.slice(0, limit) : items.slice(1);
     return { items, hasMore, nextCursor: null };

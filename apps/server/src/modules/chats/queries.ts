@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { ChatMessage } from '@linli/shared';
 import type { Actor } from '../../authorization/policy';
 import { staffGridIds } from '../../authorization/policy';
-import { selectRows, type DbOrTx } from '../../db/client';
+import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../db/client';
 
 interface MessageRow {
   id: string; group_id: string; seq: number; sender_id: string | null; sender_name: string | null; sender_is_staff: boolean;
@@ -41,8 +41,8 @@ export function toChatMessage(r: MessageRow): ChatMessage {
   };
 }
 
-export async function selectMessages(db: DbOrTx, where: SQL, order: 'asc' | 'desc' = 'asc', limit = 100): Promise<ChatMessage[]> {
-  const rows = await selectRows<MessageRow>(db, sql`
+function messagesQuery(where: SQL, order: 'asc' | 'desc', limit: SQL | number): SQL {
+  return sql`
     SELECT m.id, m.group_id, m.seq, m.sender_id, u.display_name AS sender_name, m.sender_is_staff, m.kind, m.text, m.image_id,
            m.mentions, m.mention_all, m.client_id, m.recalled_at, m.created_at,
            r.id AS reply_id, r.seq AS reply_seq, ru.display_name AS reply_sender_name, r.kind AS reply_kind,
@@ -55,8 +55,30 @@ export async function selectMessages(db: DbOrTx, where: SQL, order: 'asc' | 'des
     LEFT JOIN notices n ON n.id = m.notice_id
     WHERE ${where}
     ORDER BY m.seq ${order === 'asc' ? sql`ASC` : sql`DESC`}
-    LIMIT ${limit}`);
+    LIMIT ${limit}`;
+}
+
+export async function selectMessages(db: DbOrTx, where: SQL, order: 'asc' | 'desc' = 'asc', limit = 100): Promise<ChatMessage[]> {
+  const rows = await selectRows<MessageRow>(db, messagesQuery(where, order, limit));
   return rows.map(toChatMessage);
+}
+
+// The pages a chat room reads, planned once per connection: opening a room is the commonest read there is, and
+// planning the page's joins cost PostgreSQL more than running them (0.74 against 0.16 ms on 3,000 messages).
+const groupId = sql`m.group_id = ${sql.placeholder('groupId')}::uuid`;
+const pageLimit = sql`${sql.placeholder('limit')}::int`;
+const latestPageStatement = preparedStatement<MessageRow>('chat_latest_page', () => messagesQuery(groupId, 'desc', pageLimit));
+const olderPageStatement = preparedStatement<MessageRow>('chat_older_page', () =>
+  messagesQuery(sql`${groupId} AND m.seq < ${sql.placeholder('before')}::int`, 'desc', pageLimit));
+const newerPageStatement = preparedStatement<MessageRow>('chat_newer_page', () =>
+  messagesQuery(sql`${groupId} AND m.seq > ${sql.placeholder('after')}::int`, 'asc', pageLimit));
+
+/** Up to `limit` messages of a group, ascending: after `after`, or before `before`, or the latest. */
+export async function messagePage(db: Database, page: { groupId: string; after?: number; before?: number; limit: number }): Promise<ChatMessage[]> {
+  const { after, before, ...values } = page;
+  if (after !== undefined) return (await newerPageStatement(db, { ...values, after })).map(toChatMessage);
+  const rows = before !== undefined ? await olderPageStatement(db, { ...values, before }) : await latestPageStatement(db, values);
+  return rows.map(toChatMessage).reverse();
 }
 
 export async function messageById(db: DbOrTx, messageId: string): Promise<ChatMessage | null> {
