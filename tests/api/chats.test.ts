@@ -1,7 +1,7 @@
 // Building group chats through the REST API: membership by scope, idempotent posting, paging, recall, mute, mentions,
 // read marks, the send rate limit, and bad input answered with 4xx and nothing written.
 import { and, eq, sql } from 'drizzle-orm';
-import { buildings, chatMessages, householdBindings, households, users } from '@linli/server/db/schema/index';
+import { buildings, chatMessages, chatReadMarks, householdBindings, households, users } from '@linli/server/db/schema/index';
 import { createTestApp, type TestApp } from '../support/app';
 
 const phones = {
@@ -158,6 +158,19 @@ describe('bad input → 4xx, nothing written', () => {
     expect(res.statusCode).toBe(status);
     expect(res.json().error.code).toBeTruthy();
     expect(await messageCount()).toBe(before);
+  });
+
+  it('refuses a seq past the database integer (2^31) in paging and read marks with 400, and writes no read mark', async () => {
+    const token = await as(phones.resident102);
+    const tooBig = 2 ** 31;
+    for (const query of [`after=${tooBig}`, `before=${tooBig}`]) {
+      const res = await t.call(token, { url: `/api/v1/chats/${building1}/messages?${query}` });
+      expect([query, res.statusCode, res.json().error?.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
+    }
+    const marksBefore = await t.db.select().from(chatReadMarks);
+    const read = await t.call(token, { method: 'POST', url: `/api/v1/chats/${building1}/read`, payload: { seq: tooBig } });
+    expect([read.statusCode, read.json().error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await t.db.select().from(chatReadMarks)).toEqual(marksBefore);
   });
 
   it('answers an unknown group with 404 and a malformed id with 400', async () => {

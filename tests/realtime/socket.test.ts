@@ -150,6 +150,9 @@ describe('resume', () => {
     socket.ws.send('{"type":"resume","after":{"not-a-uuid":1}}');
     const error = await socket.waitFor((e) => e.type === 'error');
     expect(error.code).toBe('BAD_FRAME');
+    socket.ws.send(JSON.stringify({ type: 'resume', after: { [building1]: 2 ** 31 } }));
+    const tooBig = await socket.waitFor((e) => e.type === 'error' && e !== error);
+    expect(tooBig.code).toBe('BAD_FRAME');
     socket.send({ type: 'ping' });
     await socket.waitFor((e) => e.type === 'pong');
   });
