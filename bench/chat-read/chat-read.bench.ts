@@ -4,6 +4,8 @@
 // the same client (a child process, keep-alive, closed loop) at the same concurrency, rounds alternating with ours.
 import Fastify from 'fastify';
 import { demoResidentPhone } from '@linli/server/db/seed-demo';
+import { statementText } from '@linli/server/db/client';
+import { latestPageQuery } from '@linli/server/modules/chats/queries';
 import { median, type BenchResult } from '../lib/result';
 import { httpLoadClient, type LoadResult } from '../lib/http-load';
 import { withScratchDatabase } from '../lib/scratch';
@@ -25,22 +27,6 @@ const lines = [
   '电梯又坏了，物业电话打不通，有人知道怎么报修吗？',
   '楼下的垃圾今天还没清运，味道有点大。',
 ];
-
-/** selectMessages' statement for the latest page (apps/server/src/modules/chats/queries.ts), copied for the yardstick. */
-const pageSql = `
-  SELECT m.id, m.group_id, m.seq, m.sender_id, u.display_name AS sender_name, m.sender_is_staff, m.kind, m.text, m.image_id,
-         m.mentions, m.mention_all, m.client_id, m.recalled_at, m.created_at,
-         r.id AS reply_id, r.seq AS reply_seq, ru.display_name AS reply_sender_name, r.kind AS reply_kind,
-         CASE WHEN r.recalled_at IS NULL THEN left(r.text, 80) END AS reply_text,
-         n.id AS notice_id, n.title AS notice_title, n.body AS notice_body, n.priority AS notice_priority, n.requires_ack AS notice_requires_ack
-  FROM chat_messages m
-  LEFT JOIN users u ON u.id = m.sender_id
-  LEFT JOIN chat_messages r ON r.id = m.reply_to_id
-  LEFT JOIN users ru ON ru.id = r.sender_id
-  LEFT JOIN notices n ON n.id = m.notice_id
-  WHERE m.group_id = $1
-  ORDER BY m.seq DESC
-  LIMIT $2`;
 
 export async function runChatReadBench(): Promise<BenchResult[]> {
   return withScratchDatabase('chat-read', async (scratch) => {
@@ -91,17 +77,18 @@ export async function runChatReadBench(): Promise<BenchResult[]> {
 
     const ceilingApp = Fastify({ logger: false });
     ceilingApp.get('/hello', async () => ({ hello: 'world' }));
-    // Not a ceiling the issue names, a yardstick for where the time goes: the page's own SQL (the same statement as
-    // selectMessages, latest 50) through pg in a bare route, rows sent as they come, no auth, no schema.
+    // Not a ceiling the issue names, a yardstick for where the time goes: the server's own latest-page statement
+    // (latestPageQuery) through pg in a bare route, rows sent as they come, no auth, no schema.
     const barePool = scratch.pool(20);
-    ceilingApp.get<{ Params: { id: string } }>('/page/:id', async (request) => {
-      const { rows } = await barePool.query({ name: 'bench_page', text: pageSql, values: [request.params.id, pageSize + 1] });
+    const barePageStatement = statementText(latestPageQuery, { groupId: building!.id, limit: pageSize + 1 });
+    ceilingApp.get('/page', async () => {
+      const { rows } = await barePool.query({ name: 'bench_page', ...barePageStatement });
       return { items: rows.reverse() };
     });
     scratch.onTeardown(() => ceilingApp.close());
     const ceilingBase = await ceilingApp.listen({ port: 0, host: '127.0.0.1' });
     const ceilingUrl = `${ceilingBase}/hello`;
-    const barePageUrl = `${ceilingBase}/page/${building!.id}`;
+    const barePageUrl = `${ceilingBase}/page`;
 
     const client = httpLoadClient();
     scratch.onTeardown(() => client.close());

@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { ask, stopChild } from './child';
 
 export interface LoadRequest {
   url: string;
@@ -64,24 +65,8 @@ async function generateLoad({ url, authorizations, concurrency, durationMs }: Lo
 export function httpLoadClient() {
   const child = fork(fileURLToPath(import.meta.url), ['--child'], { execArgv: ['--import', 'tsx'] });
   return {
-    run(request: LoadRequest): Promise<LoadResult> {
-      return new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`load generator exited with ${code}`));
-        child.once('exit', onExit);
-        child.once('message', (m: LoadResult & { error?: string }) => {
-          child.off('exit', onExit);
-          if (m.error) reject(new Error(m.error));
-          else resolve(m);
-        });
-        child.send(request);
-      });
-    },
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.send({ exit: true });
-      await exited;
-    },
+    run: (request: LoadRequest) => ask<LoadResult>(child, request, 'load generator'),
+    close: () => stopChild(child, { exit: true }),
   };
 }
 

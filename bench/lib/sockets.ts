@@ -3,6 +3,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { ask, stopChild } from './child';
 
 /** Opens `count` sockets, 250 at a time; `onMessage(data)` for each frame. Resolves once all are open. */
 export async function openSockets(url: (i: number) => string, count: number, onMessage?: (data: string) => void, afterOpen?: (ws: WebSocket) => void) {
@@ -76,27 +77,11 @@ export type IdleClients = ReturnType<typeof idleClients>;
 /** Idle clients held by a child process, so neither their memory nor their event-loop work lands in this process. */
 export function idleClients() {
   const child = fork(fileURLToPath(new URL('./idle-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', '--expose-gc'] });
-  const reply = <T>() => new Promise<T>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`idle clients exited with ${code}`));
-    child.once('exit', onExit);
-    child.once('message', (m: T & { error?: string }) => {
-      child.off('exit', onExit);
-      if (m.error) reject(new Error(m.error));
-      else resolve(m);
-    });
-  });
   return {
     /** Opens one socket per url (added to those already open); the clients' own bytes per socket of this batch. */
     async open(urls: string[], resume: boolean) {
-      const opened = reply<{ opened: number; clientBytesPerSocket: number }>();
-      child.send({ open: { urls, resume } });
-      return opened;
+      return ask<{ opened: number; clientBytesPerSocket: number }>(child, { open: { urls, resume } }, 'idle clients');
     },
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.send({ close: true });
-      await exited;
-    },
+    close: () => stopChild(child, { close: true }),
   };
 }

@@ -21,6 +21,12 @@ const dialect = new PgDialect();
  * A hot raw statement, written with `sql.placeholder(name)` for every value: its text is built once, and on
  * PostgreSQL it runs as a named prepared statement (parsed and planned once per connection). PGlite runs it plainly.
  */
+/** The text and values a prepared statement would send, for a bare yardstick outside the app (bench/). */
+export function statementText(build: () => SQL, values: Record<string, unknown>): { text: string; values: unknown[] } {
+  const query = dialect.sqlToQuery(build());
+  return { text: query.sql, values: fillPlaceholders(query.params, values) };
+}
+
 export function preparedStatement<Row>(name: string, build: () => SQL) {
   let query: { sql: string; params: unknown[] } | undefined;
   return async (db: Database, values: Record<string, unknown>): Promise<Row[]> => {
