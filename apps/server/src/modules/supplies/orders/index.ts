@@ -9,12 +9,11 @@ import { scopeOfBuilding, scopeOfHousehold } from '../../../authorization/scopes
 import { notFound } from '../../../errors';
 import { decodeCursor, encodeCursor } from '../../../pagination';
 import type { SoldOutGate } from '../sold-out-gate';
-import { PlacementQueue } from './placement-queue';
 import type { PublishedItems } from './published-items';
 import { pickingListCsv, pickingListHtml, pickingListOf } from './picking-list';
 import { loadActor } from '../../../authorization/actor';
 import { listOrders, type OrderFilter } from './queries';
-import { cancelOrder, packAllOfBuilding, packOrder, placeOrder } from './service';
+import { cancelOrder, orderPlacements, packAllOfBuilding, packOrder, placeOrder } from './service';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
@@ -33,7 +32,7 @@ export function ordersModule(gate: SoldOutGate, published: PublishedItems): Fast
 function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPluginAsyncZod {
   return async (app) => {
     const callers = new WeakMap<object, string>();
-    const queue = new PlacementQueue();
+    const placements = orderPlacements(app.db, gate);
     app.addHook('onRequest', async (request) => {
       callers.set(request, app.bearerUserId(request));
     });
@@ -50,7 +49,7 @@ function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPlu
       },
     }, async (request, reply) => {
       const userId = callers.get(request)!;
-      const outcome = await placeOrder(app.db, userId, request.body, request.headers['idempotency-key'], gate, published, queue);
+      const outcome = await placeOrder(app.db, userId, request.body, request.headers['idempotency-key'], gate, published, placements);
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       if (outcome.placed) return reply.status(201).send(outcome.placed);
       const actor = await loadActor(app.db, userId);

@@ -7,9 +7,9 @@ import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
 import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../../db/client';
 import { groupBuyItemHouseholdQuantities, groupBuyItems, groupBuys, orderItems, orders } from '../../../db/schema';
+import { StatementBatcher } from '../../../db/statement-batcher';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import type { SoldOutGate } from '../sold-out-gate';
-import type { PlacementQueue } from './placement-queue';
 import type { PublishedItems } from './published-items';
 import { bindingAndReplay, scopeOfOrder, type OrderReplay } from './queries';
 
@@ -41,8 +41,29 @@ interface PlacementLine {
   item: { name: string; unit: string; priceFen: number };
 }
 
+/** The arguments of `place_order` for one order (drizzle/0003_place_order_function.sql). */
+export interface PlacementCall {
+  orderId: string;
+  userId: string;
+  householdId: string;
+  communityId: string;
+  groupBuyId: string;
+  key: string;
+  hash: string;
+  totalFen: number;
+  deliveryCode: string;
+  note: string | null;
+  itemIds: string[];
+  quantities: number[];
+  names: string[];
+  units: string[];
+  prices: number[];
+}
+
 interface PlacementRow {
-  outcome: 'PLACED' | 'KEY_TAKEN' | 'NOT_BOUND' | 'ELSEWHERE';
+  idx: number;
+  /** LIMIT_EXCEEDED and NOT_TAKEN: refused, and everything this order wrote was undone. */
+  outcome: 'PLACED' | 'KEY_TAKEN' | 'NOT_BOUND' | 'ELSEWHERE' | 'LIMIT_EXCEEDED' | 'NOT_TAKEN';
   created_ms: number | null;
   taken: { id: string; remaining: number }[] | null;
   building_id: string | null;
@@ -51,64 +72,55 @@ interface PlacementRow {
   building_name: string | null;
 }
 
-// A refused placement raises (SQLSTATE P0001, the refusal as its message) inside `place_order`, which undoes everything
-// the call wrote.
-const refusals = ['LIMIT_EXCEEDED', 'NOT_TAKEN'] as const;
-type Refusal = (typeof refusals)[number];
-
-function refusalOf(err: unknown): Refusal | null {
-  for (let e: any = err, depth = 0; e && depth < 4; e = e.cause, depth++) {
-    if (e.code !== 'P0001' || typeof e.message !== 'string') continue;
-    const refusal = refusals.find((r) => e.message === r);
-    if (refusal) return refusal;
-  }
-  return null;
-}
-
 const value = (name: string) => sql.placeholder(name);
 
 /**
- * Places an order in one round trip: the `place_order` function (drizzle/0003_place_order_function.sql). In order: find
- * the household, only if the caller is bound to it as approved (no separate Actor load, and a revocation bites at once)
- * and it is in the group buy's community (otherwise nothing is written); claim the idempotency key (a concurrent retry
- * with the same key waits here, then finds it taken and changes nothing); grow the household's running quantities only
- * while they stay within each limit; write the lines; and last, item by item in id order (two multi-item orders never
- * deadlock), take the stock only while enough remains at the price and in the window (the database clock). Each of
- * those is its own statement inside the function, so the hot stock row is locked only by the last one: a placement that
- * waited for it re-checks that small UPDATE alone, and the order's inserts and their foreign-key checks are done before
- * the lock is taken. (As one statement of CTEs, a waiter re-initialised the whole plan, inserts included, twice, and
- * the foreign-key checks ran after the stock update, all while holding the row.) A limit or stock miss raises and
- * undoes the whole call.
+ * `place_orders` (drizzle/0004_place_orders_batch.sql) runs `place_order` (0003) for each order of a batch, each in its
+ * own subtransaction, and commits them together. `place_order`, in order: finds the household, only if the caller is
+ * bound to it as approved (no separate Actor load, and a revocation bites at once) and it is in the group buy's
+ * community (otherwise nothing is written); claims the idempotency key (a concurrent retry with the same key waits
+ * there, then finds it taken and changes nothing); grows the household's running quantities only while they stay within
+ * each limit; writes the lines; and last, item by item in id order, takes the stock only while enough remains at the
+ * price and in the window (the database clock). Each of those is its own statement, so the hot stock row is locked only
+ * by the last one. A limit or stock miss undoes that order alone.
  */
-const placeCall = preparedStatement<PlacementRow>('place_order', () => sql`
-    SELECT * FROM place_order(${value('orderId')}::uuid, ${value('userId')}::uuid, ${value('householdId')}::uuid, ${value('communityId')}::uuid,
-      ${value('groupBuyId')}::uuid, ${value('key')}::text, ${value('hash')}::text, ${value('totalFen')}::int, ${value('deliveryCode')}::text,
-      ${value('note')}::text, ${value('itemIds')}::uuid[], ${value('quantities')}::int[], ${value('names')}::text[], ${value('units')}::text[],
-      ${value('prices')}::int[])`);
+const placeBatchCall = preparedStatement<PlacementRow>('place_orders', () => sql`SELECT * FROM place_orders(${value('orders')}::jsonb)`);
 
-async function placeInOneStatement(db: Database, o: {
-  orderId: string; userId: string; body: PlaceOrderBody; key: string; hash: string;
-  communityId: string; groupBuyId: string; lines: PlacementLine[]; totalFen: number; deliveryCode: string;
-}): Promise<PlacementRow> {
-  const [row] = await placeCall(db, {
-    itemIds: o.lines.map((l) => l.itemId),
-    quantities: o.lines.map((l) => l.qty),
-    names: o.lines.map((l) => l.item.name),
-    units: o.lines.map((l) => l.item.unit),
-    prices: o.lines.map((l) => l.item.priceFen),
-    orderId: o.orderId,
-    communityId: o.communityId,
-    groupBuyId: o.groupBuyId,
-    householdId: o.body.householdId,
-    userId: o.userId,
-    key: o.key,
-    hash: o.hash,
-    totalFen: o.totalFen,
-    deliveryCode: o.deliveryCode,
-    note: o.body.note ?? null,
-  });
-  return row!;
+/** The item sold out while this order waited for its turn to be sent. */
+class SoldOutWhileQueued extends Error {
+  constructor(readonly itemId: string) {
+    super('sold out while queued');
+  }
 }
+
+/**
+ * The placements of this process, sent in batches (group commit): in a rush every order waits on the same stock row,
+ * where one order at a time costs a commit each; a batch takes the row once and commits once. Only one batch is at the
+ * database at a time, so two batches of this process never wait on each other's rows (two multi-item orders in two
+ * batches could otherwise deadlock). When its batch leaves, an order for an item the gate knows is gone is refused from
+ * memory instead of being sent. An order that waits more than 5 s for its batch gets 503 (like a request that found no
+ * free database connection within the pool's timeout), and the client retries with the same key.
+ */
+export function orderPlacements(db: Database, gate: SoldOutGate) {
+  return new StatementBatcher<PlacementCall, PlacementRow>(
+    async (calls) => {
+      const rows = await placeBatchCall(db, { orders: JSON.stringify(calls) });
+      return rows.sort((a, b) => a.idx - b.idx);
+    },
+    {
+      maxBatch: 32,
+      maxInFlight: 1,
+      maxWaitMs: 5000,
+      busyMessage: '下单的人太多，请稍后重试',
+      refuseBeforeSending: (call) => {
+        const gone = gate.soldOut(call.itemIds);
+        return gone ? new SoldOutWhileQueued(gone) : null;
+      },
+    },
+  );
+}
+
+export type OrderPlacements = ReturnType<typeof orderPlacements>;
 
 /** The order as placed, built from what the statement returned (no read-back). */
 export interface PlacedOrder {
@@ -124,7 +136,7 @@ export interface PlacedOrder {
  * wrong, and a retry of an order placed earlier with the same key gets that order.
  */
 export async function placeOrder(
-  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems, queue: PlacementQueue,
+  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems, placements: OrderPlacements,
 ): Promise<PlacedOrder> {
   const soldOutItem = gate.soldOut(body.items.map((i) => i.itemId));
   if (soldOutItem) {
@@ -132,7 +144,7 @@ export async function placeOrder(
     if (answer) return answer;
   }
   try {
-    return await placeNewOrder(db, userId, body, key, gate, published, queue);
+    return await placeNewOrder(db, userId, body, key, gate, published, placements);
   } catch (err) {
     if (err instanceof SoldOutWhileQueued) {
       const answer = await answerFromGate(db, userId, body, key, gate, err.itemId);
@@ -166,15 +178,8 @@ async function answerFromGate(
   return null;
 }
 
-/** The item sold out while this order waited for its turn to be sent. */
-class SoldOutWhileQueued extends Error {
-  constructor(readonly itemId: string) {
-    super('sold out while queued');
-  }
-}
-
 async function placeNewOrder(
-  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems, queue: PlacementQueue,
+  db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, published: PublishedItems, placements: OrderPlacements,
 ): Promise<PlacedOrder> {
   const itemIds = body.items.map((i) => i.itemId);
   // A sold-out item is refused from memory, without touching its row.
@@ -208,17 +213,17 @@ async function placeNewOrder(
   const orderId = randomUUID();
   const deliveryCode = String(randomInt(0, 10000)).padStart(4, '0');
   const totalFen = orderTotalFen(lines.map((l) => ({ priceFen: l.item.priceFen, qty: l.qty })));
-  let placed: PlacementRow;
-  try {
-    placed = await queue.run(() => {
-      const goneMeanwhile = gate.soldOut(itemIds);
-      if (goneMeanwhile) throw new SoldOutWhileQueued(goneMeanwhile);
-      return placeInOneStatement(db, { orderId, userId, body, key, hash: requestHashOf(body), communityId: groupBuy.communityId, groupBuyId: groupBuy.id, lines, totalFen, deliveryCode });
-    });
-  } catch (err) {
-    const refusal = refusalOf(err);
-    if (!refusal) throw err;
-    const error = refusal === 'LIMIT_EXCEEDED' ? await whichLimit(db, lines, body.householdId) : await whyNotTaken(db, lines);
+  const placed = await placements.submit({
+    orderId, userId, householdId: body.householdId, communityId: groupBuy.communityId, groupBuyId: groupBuy.id, key, hash: requestHashOf(body),
+    totalFen, deliveryCode, note: body.note ?? null,
+    itemIds: lines.map((l) => l.itemId), quantities: lines.map((l) => l.qty), names: lines.map((l) => l.item.name),
+    units: lines.map((l) => l.item.unit), prices: lines.map((l) => l.item.priceFen),
+  });
+  if (placed.outcome === 'LIMIT_EXCEEDED' || placed.outcome === 'NOT_TAKEN') {
+    // An order of the same batch took the last one: the gate already knows, no need to look at the row again.
+    const goneMeanwhile = placed.outcome === 'NOT_TAKEN' ? gate.soldOut(itemIds) : null;
+    if (goneMeanwhile) throw outOfStock(goneMeanwhile, null, 0);
+    const error = placed.outcome === 'LIMIT_EXCEEDED' ? await whichLimit(db, lines, body.householdId) : await whyNotTaken(db, lines);
     if (error.code === 'OUT_OF_STOCK' && (error.details as { remaining?: number }).remaining === 0) {
       gate.markSoldOut((error.details as { itemId: string }).itemId);
     } else if (error.code === 'LIMIT_EXCEEDED') {
