@@ -130,6 +130,17 @@ describe('auth', () => {
       expect(res.json().error.code).toBe('TOKEN_EXPIRED');
     });
 
+    it('a token accepted once (and remembered as verified) is refused from the second it expires', async () => {
+      const { userId } = await t.login(adminPhone);
+      const token = craftJwt({ alg: 'HS256', typ: 'JWT' }, { sub: userId, typ: 'access', iat: now(), exp: now() + 2 });
+      expect((await me(t, token)).statusCode).toBe(200);
+      expect((await me(t, token)).statusCode).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, (now() + 2) * 1000 - Date.now() + 50));
+      const res = await me(t, token);
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('TOKEN_EXPIRED');
+    });
+
     it('answers /me without a token with 401 UNAUTHENTICATED and the error body', async () => {
       for (const headers of [{}, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: 'Bearer' }]) {
         const res = await t.app.inject({ url: '/api/v1/me', headers });

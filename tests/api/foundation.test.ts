@@ -15,6 +15,33 @@ describe('health', () => {
   });
 });
 
+describe('security headers', () => {
+  it("every answer carries helmet's headers: an API answer, a refusal, a 404 and /healthz", async () => {
+    const { token } = await t.login('13801110100');
+    const answers = [
+      await t.call(token, { url: '/api/v1/me' }),
+      await t.call(null, { url: '/api/v1/me' }),
+      await t.app.inject({ url: '/api/v1/no-such-route' }),
+      await t.app.inject({ url: '/healthz' }),
+    ];
+    for (const res of answers) {
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data: blob:;"
+        + "object-src 'none';script-src 'self' 'unsafe-inline';script-src-attr 'none';style-src 'self' 'unsafe-inline';upgrade-insecure-requests;connect-src 'self' ws: wss:",
+      );
+      expect(res.headers).toMatchObject({
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+    }
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 401, 404, 200]);
+  });
+});
+
 describe('me', () => {
   it('shows a demo resident their household 1号楼 1单元 101', async () => {
     const { token } = await t.login('13801110100');

@@ -29,3 +29,53 @@ describe('soldOutBefore', () => {
     expect(gate.soldOutBefore('a', 1500)).toBe(false);
   });
 });
+
+describe('placedWithKey', () => {
+  it('tells from the orders read after the mark whether a request retries a placed order; null whenever it cannot know', async () => {
+    let now = 1000;
+    const reads: string[] = [];
+    let finishRead!: (keys: string[]) => void;
+    const gate = new SoldOutGate(2000, () => now, (itemId) => {
+      reads.push(itemId);
+      return new Promise((resolve) => (finishRead = resolve));
+    });
+    expect(gate.placedWithKey('a', 'u1', 'k1')).toBeNull(); // no mark
+    gate.markSoldOut('a');
+    expect(reads).toEqual(['a']);
+    expect(gate.placedWithKey('a', 'u1', 'k1')).toBeNull(); // orders not read yet
+    finishRead(['u1:k1']);
+    await Promise.resolve();
+    expect(gate.placedWithKey('a', 'u1', 'k1')).toBe(true);
+    expect(gate.placedWithKey('a', 'u1', 'k2')).toBe(false);
+    expect(gate.placedWithKey('a', 'u2', 'k1')).toBe(false);
+
+    gate.markSoldOut('a'); // a fresh look at the database: read again, and not known until then
+    expect(reads).toEqual(['a', 'a']);
+    expect(gate.placedWithKey('a', 'u1', 'k2')).toBeNull();
+    finishRead(['u1:k1', 'u1:k2']);
+    await Promise.resolve();
+    expect(gate.placedWithKey('a', 'u1', 'k2')).toBe(true);
+
+    now += 2000;
+    expect(gate.placedWithKey('a', 'u1', 'k2')).toBeNull(); // expired: another instance may have restocked
+    gate.markSoldOut('a');
+    finishRead(['u1:k1']);
+    await Promise.resolve();
+    gate.restocked(['a']);
+    expect(gate.placedWithKey('a', 'u1', 'k9')).toBeNull();
+  });
+
+  it('a read that finishes after the item was restocked and marked again is not used', async () => {
+    const finishes: ((keys: string[]) => void)[] = [];
+    const gate = new SoldOutGate(2000, Date.now, () => new Promise((resolve) => finishes.push(resolve)));
+    gate.markSoldOut('a');
+    gate.restocked(['a']);
+    gate.markSoldOut('a');
+    finishes[0]!([]); // the first read: from before the restock
+    await Promise.resolve();
+    expect(gate.placedWithKey('a', 'u1', 'k1')).toBeNull();
+    finishes[1]!(['u1:k1']);
+    await Promise.resolve();
+    expect(gate.placedWithKey('a', 'u1', 'k1')).toBe(true);
+  });
+});

@@ -2,10 +2,25 @@
 // stock row. The database stays the authority: the gate can only refuse, and a mark expires after `ttlMs`, so an
 // item restocked on another instance is offered again here within that time (this instance clears its own marks
 // at once on cancel or added stock).
-export class SoldOutGate {
-  private readonly marks = new Map<string, { markedAt: number; until: number }>();
+interface Mark {
+  markedAt: number;
+  until: number;
+  /** `userId:idempotencyKey` of every order holding the item, once read (after the mark was made). */
+  placedKeys: Set<string> | null;
+}
 
-  constructor(private readonly ttlMs = 2000, readonly now: () => number = Date.now) {}
+export class SoldOutGate {
+  private readonly marks = new Map<string, Mark>();
+
+  /**
+   * `placedKeysOf`, when given, reads the orders holding an item as it is marked, so a refusal can tell from memory
+   * that a request is not the retry of an order already placed.
+   */
+  constructor(
+    private readonly ttlMs = 2000,
+    readonly now: () => number = Date.now,
+    private readonly placedKeysOf?: (itemId: string) => Promise<Iterable<string>>,
+  ) {}
 
   /** The first item of `itemIds` known to be sold out, if any. */
   soldOut(itemIds: readonly string[]): string | null {
@@ -31,7 +46,25 @@ export class SoldOutGate {
 
   markSoldOut(itemId: string): void {
     const now = this.now();
-    this.marks.set(itemId, { markedAt: now, until: now + this.ttlMs });
+    const mark: Mark = { markedAt: now, until: now + this.ttlMs, placedKeys: null };
+    this.marks.set(itemId, mark);
+    this.placedKeysOf?.(itemId).then(
+      (keys) => {
+        if (this.marks.get(itemId) === mark) mark.placedKeys = new Set(keys);
+      },
+      () => undefined, // not known: refusals keep asking the database
+    );
+  }
+
+  /**
+   * Whether `userId` placed an order holding the sold-out item with this Idempotency-Key: null while the gate cannot
+   * tell (no live mark, or its orders not read yet). An item marked here cannot sell again until it is restocked, which
+   * clears the mark here at once and on other instances within the mark's lifetime.
+   */
+  placedWithKey(itemId: string, userId: string, key: string): boolean | null {
+    const mark = this.marks.get(itemId);
+    if (!mark || mark.until <= this.now() || !mark.placedKeys) return null;
+    return mark.placedKeys.has(`${userId}:${key}`);
   }
 
   restocked(itemIds: readonly string[]): void {

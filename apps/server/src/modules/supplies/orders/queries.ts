@@ -2,6 +2,7 @@ import type { Order, OrderStatus } from '@linli/shared';
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../../authorization/policy';
 import { preparedStatement, type Database, type DbOrTx } from '../../../db/client';
+import { StatementBatcher } from '../../../db/statement-batcher';
 import { buildings, groupBuys, householdBindings, households, orderItems, orders } from '../../../db/schema';
 import type { CursorPosition } from '../../../pagination';
 
@@ -110,56 +111,83 @@ interface Lookup {
   userId: string;
   householdId: string;
   key: string;
-  resolve: (answer: { bound: boolean; replay: OrderReplay | null }) => void;
-  reject: (err: unknown) => void;
+}
+
+type LookupAnswer = { bound: boolean; replay: OrderReplay | null };
+
+/**
+ * Once an item sells out, every refusal that the gate cannot answer from memory asks this. The asks that arrive while
+ * one statement is under way go together in the next one: a rush of refusals then costs a few statements, not one
+ * each. Every ask is answered by a statement sent after it was made, so it sees every order committed before it was asked.
+ */
+function bindingAndReplayBatches(db: Database) {
+  return new StatementBatcher<Lookup, LookupAnswer>(
+    async (batch) => {
+      const rows = await bindingAndReplayStatement(db, {
+        userIds: batch.map((l) => l.userId),
+        householdIds: batch.map((l) => l.householdId),
+        keys: batch.map((l) => l.key),
+      });
+      const byN = new Map(rows.map((r) => [Number(r.n), r]));
+      return batch.map((_, i) => {
+        const row = byN.get(i + 1);
+        return { bound: row?.bound === true, replay: row?.replay ?? null };
+      });
+    },
+    { maxBatch: 500, maxInFlight: 1, maxWaitMs: 5000, busyMessage: '下单的人太多，请稍后重试' },
+  );
 }
 
 /**
- * Once an item sells out, every refusal asks this. The asks that arrive while one statement is under way go together
- * in the next one: a rush of refusals then costs a few statements, not one each. Every ask is answered by a statement
- * sent after it was made, so it sees every order committed before it was asked.
+ * Callers seen bound (approved) to a household in the last `ttlMs`: a sold-out refusal may rely on it instead of asking
+ * the database again. Only a refusal does: an order that goes through checks the binding in its own statement, so a
+ * binding revoked meanwhile can at most turn a 404 into OUT_OF_STOCK for that long, and never places an order.
  */
-class BindingAndReplayBatches {
-  private pending: Lookup[] = [];
-  private running = false;
+export class RecentBindings {
+  private readonly seen = new Map<string, number>();
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly ttlMs = 2000, private readonly kept = 50_000, private readonly now: () => number = Date.now) {}
 
-  ask(userId: string, householdId: string, key: string) {
-    return new Promise<{ bound: boolean; replay: OrderReplay | null }>((resolve, reject) => {
-      this.pending.push({ userId, householdId, key, resolve, reject });
-      if (!this.running) this.send();
-    });
+  remember(userId: string, householdId: string): void {
+    const pair = `${userId}:${householdId}`;
+    this.seen.delete(pair);
+    if (this.seen.size >= this.kept) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(pair, this.now() + this.ttlMs);
   }
 
-  private send(): void {
-    this.running = true;
-    const batch = this.pending.splice(0, 500);
-    bindingAndReplayStatement(this.db, {
-      userIds: batch.map((l) => l.userId),
-      householdIds: batch.map((l) => l.householdId),
-      keys: batch.map((l) => l.key),
-    }).then(
-      (rows) => {
-        const byN = new Map(rows.map((r) => [Number(r.n), r]));
-        batch.forEach((l, i) => {
-          const row = byN.get(i + 1);
-          l.resolve({ bound: row?.bound === true, replay: row?.replay ?? null });
-        });
-      },
-      (err: unknown) => batch.forEach((l) => l.reject(err)),
-    ).finally(() => {
-      if (this.pending.length) this.send();
-      else this.running = false;
-    });
+  has(userId: string, householdId: string): boolean {
+    const until = this.seen.get(`${userId}:${householdId}`);
+    return until !== undefined && until > this.now();
   }
 }
 
-const batchesOf = new WeakMap<Database, BindingAndReplayBatches>();
+const batchesOf = new WeakMap<Database, ReturnType<typeof bindingAndReplayBatches>>();
+const bindingsOf = new WeakMap<Database, RecentBindings>();
+
+export function recentBindings(db: Database): RecentBindings {
+  let bindings = bindingsOf.get(db);
+  if (!bindings) bindingsOf.set(db, (bindings = new RecentBindings()));
+  return bindings;
+}
 
 /** May the caller order for this household, and did they already order with this Idempotency-Key? */
-export async function bindingAndReplay(db: Database, userId: string, householdId: string, key: string) {
+export async function bindingAndReplay(db: Database, userId: string, householdId: string, key: string): Promise<LookupAnswer> {
   let batches = batchesOf.get(db);
-  if (!batches) batchesOf.set(db, (batches = new BindingAndReplayBatches(db)));
-  return batches.ask(userId, householdId, key);
+  if (!batches) batchesOf.set(db, (batches = bindingAndReplayBatches(db)));
+  const answer = await batches.submit({ userId, householdId, key });
+  if (answer.bound) recentBindings(db).remember(userId, householdId);
+  return answer;
+}
+
+/**
+ * `placedBy:idempotencyKey` of every order holding the item, whatever its status. Read once the item is seen sold out:
+ * every order that took its stock had committed by then, and no other can take it until it is restocked.
+ */
+export async function placedKeysOf(db: Database, itemId: string): Promise<string[]> {
+  const rows = await db
+    .select({ placedBy: orders.placedBy, key: orders.idempotencyKey })
+    .from(orders)
+    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+    .where(eq(orderItems.itemId, itemId));
+  return rows.map((r) => `${r.placedBy}:${r.key}`);
 }

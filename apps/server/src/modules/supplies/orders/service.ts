@@ -11,7 +11,7 @@ import { StatementBatcher } from '../../../db/statement-batcher';
 import { AppError, badRequest, conflict, notFound } from '../../../errors';
 import type { SoldOutGate } from '../sold-out-gate';
 import type { PublishedItems } from './published-items';
-import { bindingAndReplay, scopeOfOrder, type OrderReplay } from './queries';
+import { bindingAndReplay, recentBindings, scopeOfOrder, type OrderReplay } from './queries';
 
 export const outOfStock = (itemId: string, name: string | null, remaining: number) =>
   conflict('OUT_OF_STOCK', name ? `「${name}」库存不足，仅剩 ${remaining}` : '该商品已售罄', { itemId, name, remaining });
@@ -168,6 +168,10 @@ export async function placeOrder(
 async function answerFromGate(
   db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, soldOutItem: string,
 ): Promise<PlacedOrder | null> {
+  // The usual case in a rush: a caller seen bound a moment ago, and no order of theirs with this key holds the item.
+  if (gate.placedWithKey(soldOutItem, userId, key) === false && recentBindings(db).has(userId, body.householdId)) {
+    throw outOfStock(soldOutItem, null, 0);
+  }
   const lookedUpAt = gate.now();
   const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
   if (!bound) throw notFound('住户');
@@ -236,6 +240,7 @@ async function placeNewOrder(
   if (placed.outcome === 'NOT_BOUND') throw notFound('住户');
   if (placed.outcome === 'ELSEWHERE') throw notFound('团购商品');
   if (placed.outcome === 'KEY_TAKEN') throw new KeyTakenConcurrently();
+  recentBindings(db).remember(userId, body.householdId);
   const soldOutNow = (placed.taken ?? []).filter((t) => t.remaining === 0).map((t) => t.id);
   for (const id of soldOutNow) gate.markSoldOut(id);
   return {
