@@ -203,7 +203,7 @@ async function helloPhase(holder: ServerProcess, other: ServerProcess, tokens: s
   const [held, none] = [(await holder.stats()).connections, (await other.stats()).connections];
   if (held !== idleSockets || none !== 0) throw new Error(`expected ${idleSockets} sockets on one server and 0 on the other, found ${held} and ${none}`);
   const round = async (first: ServerProcess, second: ServerProcess, durationMs: number) => {
-    const result = await load.run({ url: first.baseUrl, urls: [`${first.baseUrl}/healthz`, `${second.baseUrl}/healthz`], authorizations: [], concurrency: 1, durationMs, keepLatencies: true, reuseConnections: true });
+    const result = await load.run({ url: `${first.baseUrl}/healthz`, urls: [`${first.baseUrl}/healthz`, `${second.baseUrl}/healthz`], authorizations: [], concurrency: 1, durationMs, keepLatencies: true, reuseConnections: true });
     if (Object.keys(result.unexpected).length) throw new Error(`/healthz answered ${JSON.stringify(result.unexpected)}`);
     const [firstTimes, secondTimes] = result.latenciesByUrl!;
     return { [first.baseUrl]: firstTimes!, [second.baseUrl]: secondTimes! };

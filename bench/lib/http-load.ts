@@ -39,12 +39,12 @@ function nearestRank(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-/** Agents kept between runs (`reuseConnections`), by origin and concurrency. */
+/** Agents kept between runs (`reuseConnections`), by the origins they serve and the concurrency. */
 const keptAgents = new Map<string, http.Agent>();
 
 async function generateLoad({ url, urls, authorizations, concurrency, durationMs, keepLatencies, reuseConnections }: LoadRequest): Promise<LoadResult> {
   const targets = (urls ?? [url]).map((u) => new URL(u));
-  const agentKey = `${targets.map((t) => t.origin).join(' ')} ${concurrency}`;
+  const agentKey = `${targets.map((t) => t.origin).sort().join(' ')} ${concurrency}`;
   const agent = (reuseConnections && keptAgents.get(agentKey)) || new http.Agent({ keepAlive: true, maxSockets: concurrency });
   if (reuseConnections) keptAgents.set(agentKey, agent);
   const latencies: number[] = [];
