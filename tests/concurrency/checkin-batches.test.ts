@@ -169,12 +169,13 @@ describe('inside one batch', () => {
     }
   });
 
-  it('the same household twice in a batch: the later goes in the next statement and wins; one row per person, one alert', async () => {
+  it('the same household twice in a batch: the later goes in the next statement and wins; one row per person, one alert each', async () => {
     now = new Date('2031-05-04T02:00:00Z');
     const members = a.household.personIds;
     const first = submitter.submit(e.userId, bodyOf(allNormalEntries(e.household.personIds)), now);
     const earlier = submitter.submit(a.userId, bodyOf(members.map((personId) => ({ personId, temperatureC: 38.1 }))), now);
-    const later = submitter.submit(a.userId, bodyOf([{ personId: members[0]!, temperatureC: 39.0, symptoms: ['breathing_difficulty'] }]), now);
+    // The same person, named in capitals.
+    const later = submitter.submit(a.userId, bodyOf([{ personId: members[0]!.toUpperCase(), temperatureC: 39.0, symptoms: ['breathing_difficulty'] }]), now);
     const other = submitter.submit(b.userId, bodyOf(allNormalEntries(b.household.personIds)), now);
     const [, earlierOutcome, laterOutcome, otherOutcome] = await Promise.all([first, earlier, later, other]);
     expect(submitter.sentSizes).toEqual([1, 3, 1]);
