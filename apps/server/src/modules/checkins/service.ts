@@ -224,7 +224,7 @@ export interface HouseholdCheckinSubmitterOptions {
 }
 
 // One statement at the database at a time: the rest gather behind it, so a burst becomes few, large statements (in
-// bench/checkin-burst, 2 at a time cost PostgreSQL ~1.4× the CPU per submission and the server ~1.1× for no gain).
+// bench/checkin-burst, 2 at a time cost PostgreSQL ~1.3× the CPU per submission and the server ~1.2×, for no gain).
 export const householdCheckinBatching: HouseholdCheckinSubmitterOptions = { maxBatch: 64, maxInFlight: 1, maxWaitMs: 5000 };
 
 /**
@@ -248,7 +248,7 @@ export class HouseholdCheckinSubmitter {
   async submit(userId: string, body: CheckinBody, now: Date): Promise<HouseholdCheckinOutcome> {
     const entries = entriesOfCheckinBody(body)
       .map((e) => (hasCapitals(e.personId) ? { ...e, personId: e.personId.toLowerCase() } : e))
-      // A fixed order, so batches that share persons lock rows in the same order and never deadlock.
+      // The answer lists members in person order, the order the statement writes them in.
       .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
     const submission: Submission = { userId, entries, reasons: entries.map(alertReasonsOf), day: checkinDayOf(now), now };
     for (;;) {
