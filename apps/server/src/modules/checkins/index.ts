@@ -14,7 +14,7 @@ import { recordAudit } from '../audit/service';
 import { householdWithScope } from '../community/queries';
 import type { FollowUpOptions } from './follow-up-options';
 import { checkinsOfDay, contactsOfHouseholds, dayReport, householdDay, personsWithoutCheckin } from './queries';
-import { submitHouseholdCheckin, toCheckin } from './service';
+import { HouseholdCheckinSubmitter, toCheckin } from './service';
 import { auditCommunityOf, requireStaff } from './staff-scope';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -35,10 +35,11 @@ export const checkinsModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app
 
 /**
  * POST /checkins, the morning rush: the caller's id comes from the access token and the statement itself checks the
- * binding, so a submission is one round trip and loads no Actor.
+ * binding, so a submission loads no Actor, and submissions that arrive together share one statement and one commit.
  */
 const submittingModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app, options) => {
   const callers = new WeakMap<object, string>();
+  const submitter = new HouseholdCheckinSubmitter(app.db);
   app.addHook('onRequest', async (request) => {
     callers.set(request, app.bearerUserId(request));
   });
@@ -54,7 +55,7 @@ const submittingModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app, opt
       response: { 200: HouseholdCheckinResult, ...errors },
     },
   }, async (request) => {
-    const { events, ...result } = await submitHouseholdCheckin(app.db, callers.get(request)!, request.body, options.now());
+    const { events, ...result } = await submitter.submit(callers.get(request)!, request.body, options.now());
     for (const event of events) options.notifier.notify(event);
     return result;
   });
