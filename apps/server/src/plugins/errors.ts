@@ -49,18 +49,19 @@ function unstorableText(value: unknown, path: string, depth = 0): { path: string
 
 export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance) {
   // No text we store may hold a NUL or a lone surrogate: refuse it here, for every route, instead of as a database error later.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
       const found = unstorableText(value, '');
       if (found !== null) {
         const field = found.path || '(body)';
-        throw new AppError(400, 'VALIDATION_FAILED', found.nul
+        return done(new AppError(400, 'VALIDATION_FAILED', found.nul
           ? `请求内容有误：${part}.${field} 含有不可见的控制字符（\\u0000）`
           : `请求内容有误：${part}.${field} 含有无效的 Unicode 字符（不成对的代理项）`, [
           { field, in: part, message: found.nul ? 'must not contain NUL (\\u0000)' : 'must not contain a lone UTF-16 surrogate' },
-        ]);
+        ]));
       }
     }
+    done();
   });
 
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {

@@ -6,7 +6,7 @@ import { medicineRequestsModule } from './medicine-requests';
 import { ordersModule } from './orders';
 import { productsModule } from './products';
 import { PublishedItems } from './orders/published-items';
-import { placedKeysOf } from './orders/queries';
+import { readSoldOutItem } from './orders/queries';
 import { SoldOutGate } from './sold-out-gate';
 
 export interface SuppliesOptions {
@@ -15,7 +15,7 @@ export interface SuppliesOptions {
 }
 
 export const suppliesModule: FastifyPluginAsync<SuppliesOptions> = async (app, options) => {
-  const gate = new SoldOutGate(2000, Date.now, (itemId) => placedKeysOf(app.db, itemId));
+  const gate = new SoldOutGate(2000, Date.now, (itemId) => readSoldOutItem(app.db, itemId));
   const published = new PublishedItems();
   const photos = typeof options.photos === 'string' ? fileSystemPhotoStore(options.photos) : options.photos;
   await app.register(productsModule);

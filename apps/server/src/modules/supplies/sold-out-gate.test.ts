@@ -30,52 +30,87 @@ describe('soldOutBefore', () => {
   });
 });
 
+/** A reader whose answers the test gives, in order of the reads. */
+function heldReads() {
+  const reads: { itemId: string; answer: (soldOut: boolean, placedKeys?: string[]) => Promise<void> }[] = [];
+  const readItem = (itemId: string) => new Promise<{ soldOut: boolean; placedKeys: string[] }>((resolve) => {
+    reads.push({ itemId, answer: async (soldOut, placedKeys = []) => { resolve({ soldOut, placedKeys }); await Promise.resolve(); } });
+  });
+  return { reads, readItem };
+}
+
 describe('placedWithKey', () => {
   it('tells from the orders read after the mark whether a request retries a placed order; null whenever it cannot know', async () => {
     let now = 1000;
-    const reads: string[] = [];
-    let finishRead!: (keys: string[]) => void;
-    const gate = new SoldOutGate(2000, () => now, (itemId) => {
-      reads.push(itemId);
-      return new Promise((resolve) => (finishRead = resolve));
-    });
+    const { reads, readItem } = heldReads();
+    const gate = new SoldOutGate(2000, () => now, readItem);
     expect(gate.placedWithKey('a', 'u1', 'k1')).toBeNull(); // no mark
     gate.markSoldOut('a');
-    expect(reads).toEqual(['a']);
+    expect(reads.map((r) => r.itemId)).toEqual(['a']);
     expect(gate.placedWithKey('a', 'u1', 'k1')).toBeNull(); // orders not read yet
-    finishRead(['u1:k1']);
-    await Promise.resolve();
+    await reads[0]!.answer(true, ['u1:k1']);
     expect(gate.placedWithKey('a', 'u1', 'k1')).toBe(true);
     expect(gate.placedWithKey('a', 'u1', 'k2')).toBe(false);
     expect(gate.placedWithKey('a', 'u2', 'k1')).toBe(false);
 
     gate.markSoldOut('a'); // a fresh look at the database: read again, and not known until then
-    expect(reads).toEqual(['a', 'a']);
     expect(gate.placedWithKey('a', 'u1', 'k2')).toBeNull();
-    finishRead(['u1:k1', 'u1:k2']);
-    await Promise.resolve();
+    await reads[1]!.answer(true, ['u1:k1', 'u1:k2']);
     expect(gate.placedWithKey('a', 'u1', 'k2')).toBe(true);
 
     now += 2000;
     expect(gate.placedWithKey('a', 'u1', 'k2')).toBeNull(); // expired: another instance may have restocked
     gate.markSoldOut('a');
-    finishRead(['u1:k1']);
-    await Promise.resolve();
+    await reads[2]!.answer(true, ['u1:k1']);
     gate.restocked(['a']);
     expect(gate.placedWithKey('a', 'u1', 'k9')).toBeNull();
   });
 
   it('a read that finishes after the item was restocked and marked again is not used', async () => {
-    const finishes: ((keys: string[]) => void)[] = [];
-    const gate = new SoldOutGate(2000, Date.now, () => new Promise((resolve) => finishes.push(resolve)));
+    const { reads, readItem } = heldReads();
+    const gate = new SoldOutGate(2000, Date.now, readItem);
     gate.markSoldOut('a');
     gate.restocked(['a']);
     gate.markSoldOut('a');
-    finishes[0]!([]); // the first read: from before the restock
-    await Promise.resolve();
+    await reads[0]!.answer(true, []); // the first read: from before the restock
     expect(gate.placedWithKey('a', 'u1', 'k1')).toBeNull();
-    finishes[1]!(['u1:k1']);
-    await Promise.resolve();
+    await reads[1]!.answer(true, ['u1:k1']);
     expect(gate.placedWithKey('a', 'u1', 'k1')).toBe(true);
+  });
+
+  it('drops the mark when the read finds stock again', async () => {
+    const { reads, readItem } = heldReads();
+    const gate = new SoldOutGate(2000, Date.now, readItem);
+    gate.markSoldOut('a');
+    await reads[0]!.answer(false);
+    expect(gate.soldOut(['a'])).toBeNull();
+  });
+});
+
+describe('renewal', () => {
+  it('past half its life, a refusal reads the item again in the background: still sold out renews the mark and its orders, stock back drops it', async () => {
+    let now = 1000;
+    const { reads, readItem } = heldReads();
+    const gate = new SoldOutGate(2000, () => now, readItem);
+    gate.markSoldOut('a');
+    await reads[0]!.answer(true, ['u1:k1']);
+    now += 999;
+    expect(gate.soldOut(['a'])).toBe('a');
+    expect(reads).toHaveLength(1); // young mark: no read
+    now += 1;
+    expect(gate.soldOut(['a'])).toBe('a');
+    expect(gate.soldOut(['a'])).toBe('a');
+    expect(reads).toHaveLength(2); // one read, however many refusals meanwhile
+    expect(gate.placedWithKey('a', 'u1', 'k1')).toBe(true); // the old orders still answer during the read
+    now += 500;
+    await reads[1]!.answer(true, ['u1:k1', 'u2:k2']);
+    now += 1900; // past the first mark's life, within the renewed one
+    expect(gate.soldOut(['a'])).toBe('a');
+    expect(gate.placedWithKey('a', 'u2', 'k2')).toBe(true);
+    expect(gate.soldOutBefore('a', 2499)).toBe(false); // the renewed mark counts from its read
+    expect(gate.soldOutBefore('a', 2500)).toBe(true);
+    expect(reads).toHaveLength(3);
+    await reads[2]!.answer(false); // restocked on another instance
+    expect(gate.soldOut(['a'])).toBeNull();
   });
 });

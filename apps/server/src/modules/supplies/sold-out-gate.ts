@@ -1,25 +1,32 @@
 // A per-process memory of items that just sold out, so a rush of refusals is answered without touching the hot
-// stock row. The database stays the authority: the gate can only refuse, and a mark expires after `ttlMs`, so an
-// item restocked on another instance is offered again here within that time (this instance clears its own marks
-// at once on cancel or added stock).
+// stock row. The database stays the authority: the gate can only refuse, and a mark lives `ttlMs` from the last time
+// the database showed the item sold out, so an item restocked on another instance is offered again here within that
+// time (this instance clears its own marks at once on cancel or added stock).
 interface Mark {
   markedAt: number;
   until: number;
   /** `userId:idempotencyKey` of every order holding the item, once read (after the mark was made). */
   placedKeys: Set<string> | null;
+  /** A read that may renew the mark is under way. */
+  renewing: boolean;
 }
+
+/** What the database says of an item now: sold out or not, and the orders holding it, read in one snapshot. */
+export type ReadSoldOutItem = (itemId: string) => Promise<{ soldOut: boolean; placedKeys: string[] }>;
 
 export class SoldOutGate {
   private readonly marks = new Map<string, Mark>();
 
   /**
-   * `placedKeysOf`, when given, reads the orders holding an item as it is marked, so a refusal can tell from memory
-   * that a request is not the retry of an order already placed.
+   * `readItem`, when given, reads the orders holding an item as it is marked, so a refusal can tell from memory that
+   * a request is not the retry of an order already placed; and once a mark is half its life old, the next refusal
+   * reads the item again in the background, renewing the mark (with its orders) while the item stays sold out, so a
+   * long rush of refusals never falls back to the database all at once.
    */
   constructor(
     private readonly ttlMs = 2000,
     readonly now: () => number = Date.now,
-    private readonly placedKeysOf?: (itemId: string) => Promise<Iterable<string>>,
+    private readonly readItem?: ReadSoldOutItem,
   ) {}
 
   /** The first item of `itemIds` known to be sold out, if any. */
@@ -29,7 +36,10 @@ export class SoldOutGate {
     for (const id of itemIds) {
       const mark = this.marks.get(id);
       if (mark === undefined) continue;
-      if (mark.until > now) return id;
+      if (mark.until > now) {
+        if (this.readItem && !mark.renewing && now - mark.markedAt >= this.ttlMs / 2) this.renew(id, mark);
+        return id;
+      }
       this.marks.delete(id);
     }
     return null;
@@ -46,13 +56,31 @@ export class SoldOutGate {
 
   markSoldOut(itemId: string): void {
     const now = this.now();
-    const mark: Mark = { markedAt: now, until: now + this.ttlMs, placedKeys: null };
+    const mark: Mark = { markedAt: now, until: now + this.ttlMs, placedKeys: null, renewing: true };
     this.marks.set(itemId, mark);
-    this.placedKeysOf?.(itemId).then(
-      (keys) => {
-        if (this.marks.get(itemId) === mark) mark.placedKeys = new Set(keys);
+    this.readItem?.(itemId).then(
+      ({ soldOut, placedKeys }) => {
+        if (this.marks.get(itemId) !== mark) return;
+        if (!soldOut) this.marks.delete(itemId); // stock came back meanwhile
+        else {
+          mark.placedKeys = new Set(placedKeys);
+          mark.renewing = false;
+        }
       },
-      () => undefined, // not known: refusals keep asking the database
+      () => void (mark.renewing = false), // not known: refusals keep asking the database
+    );
+  }
+
+  private renew(itemId: string, mark: Mark): void {
+    mark.renewing = true;
+    this.readItem!(itemId).then(
+      ({ soldOut, placedKeys }) => {
+        if (this.marks.get(itemId) !== mark) return;
+        if (!soldOut) return void this.marks.delete(itemId);
+        const now = this.now();
+        this.marks.set(itemId, { markedAt: now, until: now + this.ttlMs, placedKeys: new Set(placedKeys), renewing: false });
+      },
+      () => void (mark.renewing = false),
     );
   }
 

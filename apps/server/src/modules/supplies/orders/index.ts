@@ -33,8 +33,13 @@ function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPlu
   return async (app) => {
     const callers = new WeakMap<object, string>();
     const placements = orderPlacements(app.db, gate);
-    app.addHook('onRequest', async (request) => {
-      callers.set(request, app.bearerUserId(request));
+    app.addHook('onRequest', (request, _reply, done) => {
+      try {
+        callers.set(request, app.bearerUserId(request));
+      } catch (err) {
+        return done(err as Error);
+      }
+      done();
     });
 
     app.post('/orders', {

@@ -1,9 +1,9 @@
 import type { Order, OrderStatus } from '@linli/shared';
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../../authorization/policy';
-import { preparedStatement, type Database, type DbOrTx } from '../../../db/client';
+import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../../db/client';
 import { StatementBatcher } from '../../../db/statement-batcher';
-import { buildings, groupBuys, householdBindings, households, orderItems, orders } from '../../../db/schema';
+import { buildings, groupBuyItems, groupBuys, householdBindings, households, orderItems, orders } from '../../../db/schema';
 import type { CursorPosition } from '../../../pagination';
 
 export interface OrderFilter {
@@ -180,14 +180,18 @@ export async function bindingAndReplay(db: Database, userId: string, householdId
 }
 
 /**
- * `placedBy:idempotencyKey` of every order holding the item, whatever its status. Read once the item is seen sold out:
- * every order that took its stock had committed by then, and no other can take it until it is restocked.
+ * Whether the item is sold out now, and `placedBy:idempotencyKey` of every order holding it, whatever its status, in
+ * one snapshot: when it shows 0 left, every order that took its stock had committed, and no other can take it until a
+ * restock.
  */
-export async function placedKeysOf(db: Database, itemId: string): Promise<string[]> {
-  const rows = await db
-    .select({ placedBy: orders.placedBy, key: orders.idempotencyKey })
-    .from(orders)
-    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-    .where(eq(orderItems.itemId, itemId));
-  return rows.map((r) => `${r.placedBy}:${r.key}`);
+export async function readSoldOutItem(db: Database, itemId: string): Promise<{ soldOut: boolean; placedKeys: string[] }> {
+  const [row] = await selectRows<{ sold_out: boolean; keys: string[] }>(db, sql`
+    SELECT i.remaining = 0 AS sold_out,
+           coalesce(array_agg(o.placed_by || ':' || o.idempotency_key) FILTER (WHERE o.id IS NOT NULL), '{}') AS keys
+    FROM ${groupBuyItems} i
+    LEFT JOIN ${orderItems} oi ON oi.item_id = i.id
+    LEFT JOIN ${orders} o ON o.id = oi.order_id
+    WHERE i.id = ${itemId}
+    GROUP BY i.remaining`);
+  return { soldOut: row?.sold_out === true, placedKeys: row?.keys ?? [] };
 }
