@@ -16,15 +16,33 @@ describe('health', () => {
 });
 
 describe('security headers', () => {
-  it("every answer carries helmet's headers: an API answer, a refusal, a 404 and /healthz", async () => {
+  it("API answers carry the headers that protect an API answer: an answer, a refusal, a 404, an error of the error handler", async () => {
     const { token } = await t.login('13801110100');
     const answers = [
       await t.call(token, { url: '/api/v1/me' }),
       await t.call(null, { url: '/api/v1/me' }),
       await t.app.inject({ url: '/api/v1/no-such-route' }),
-      await t.app.inject({ url: '/healthz' }),
+      await t.call(token, { method: 'POST', url: '/api/v1/orders', headers: { 'idempotency-key': 'k' }, payload: { householdId: 'x' } }),
     ];
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 401, 404, 400]);
     for (const res of answers) {
+      expect(res.headers).toMatchObject({
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+    }
+    // An error answer is written without a second schema check: still exactly { error: { code, message, details? } }.
+    expect(Object.keys(answers[3]!.json())).toEqual(['error']);
+    expect(answers[3]!.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.any(String) });
+  });
+
+  it("pages carry helmet's whole set: the h5 page, /docs and /healthz", async () => {
+    for (const url of ['/', '/docs', '/healthz']) {
+      const res = await t.app.inject({ url });
       expect(res.headers['content-security-policy']).toBe(
         "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data: blob:;"
         + "object-src 'none';script-src 'self' 'unsafe-inline';script-src-attr 'none';style-src 'self' 'unsafe-inline';upgrade-insecure-requests;connect-src 'self' ws: wss:",
@@ -33,12 +51,10 @@ describe('security headers', () => {
         'strict-transport-security': 'max-age=31536000; includeSubDomains',
         'x-content-type-options': 'nosniff',
         'x-frame-options': 'SAMEORIGIN',
-        'referrer-policy': 'no-referrer',
         'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-resource-policy': 'same-origin',
+        'origin-agent-cluster': '?1',
       });
     }
-    expect(answers.map((r) => r.statusCode)).toEqual([200, 401, 404, 200]);
   });
 });
 

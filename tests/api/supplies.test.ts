@@ -372,6 +372,8 @@ describe('staff: orders by building, pack all, picking list', () => {
     expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(csv.body).toContain('分拣单,1号楼');
     const html = await t.call(worker1, { url: `/api/v1/buildings/${b1.id}/picking-list.html` });
+    // A page under /api/: helmet's whole set (its inline styles allowed), not the API's `default-src 'none'`.
+    expect(html.headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.body).toContain('<h1>分拣单 · 1号楼</h1>');
 

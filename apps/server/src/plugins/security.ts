@@ -35,10 +35,26 @@ export function securityHeaders(options: HelmetOptions = helmetOptions): Record<
   return headers;
 }
 
+/** Pages (the h5 app, Swagger UI, the printable picking list): helmet's whole set. */
+export const documentSecurityHeaders = securityHeaders();
+
+/**
+ * JSON and image answers of `/api/`: the headers that protect an API answer (OWASP's REST guidance): nothing in it may
+ * run, be framed, be sniffed as another type, or be read by another origin, and HTTPS is kept. The rest of helmet's
+ * set only means something to a page; leaving it off saves ~450 bytes on every answer to a phone on a slow network.
+ */
+export const apiSecurityHeaders: Record<string, string> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': documentSecurityHeaders['strict-transport-security']!,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
 export const securityPlugin = fp(async function securityPlugin(app: FastifyInstance) {
-  const headers = securityHeaders();
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.url.startsWith('/api/') ? apiSecurityHeaders : documentSecurityHeaders);
     done();
   });
   // With Redis every instance counts against the same budget (log-in per phone and IP); a Redis outage lets requests

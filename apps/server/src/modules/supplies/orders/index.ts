@@ -12,6 +12,7 @@ import type { SoldOutGate } from '../sold-out-gate';
 import type { PublishedItems } from './published-items';
 import { pickingListCsv, pickingListHtml, pickingListOf } from './picking-list';
 import { loadActor } from '../../../authorization/actor';
+import { documentSecurityHeaders } from '../../../plugins/security';
 import { listOrders, type OrderFilter } from './queries';
 import { cancelOrder, orderPlacements, packAllOfBuilding, packOrder, placeOrder } from './service';
 
@@ -175,7 +176,7 @@ function servingModule(gate: SoldOutGate): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       await staffBuilding(request.actor, request.params.id);
       const list = await pickingListOf(app.db, request.params.id, request.query.groupBuyId);
-      return reply.type('text/html; charset=utf-8').send(pickingListHtml(list));
+      return reply.type('text/html; charset=utf-8').headers(documentSecurityHeaders).send(pickingListHtml(list));
     });
 
   };

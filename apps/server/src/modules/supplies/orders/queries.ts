@@ -144,7 +144,7 @@ function bindingAndReplayBatches(db: Database) {
  * binding revoked meanwhile can at most turn a 404 into OUT_OF_STOCK for that long, and never places an order.
  */
 export class RecentBindings {
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new Map<string, { seenAt: number; renewing: boolean }>();
 
   constructor(private readonly ttlMs = 2000, private readonly kept = 50_000, private readonly now: () => number = Date.now) {}
 
@@ -152,12 +152,25 @@ export class RecentBindings {
     const pair = `${userId}:${householdId}`;
     this.seen.delete(pair);
     if (this.seen.size >= this.kept) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(pair, this.now() + this.ttlMs);
+    this.seen.set(pair, { seenAt: this.now(), renewing: false });
   }
 
-  has(userId: string, householdId: string): boolean {
-    const until = this.seen.get(`${userId}:${householdId}`);
-    return until !== undefined && until > this.now();
+  forget(userId: string, householdId: string): void {
+    this.seen.delete(`${userId}:${householdId}`);
+  }
+
+  /**
+   * Whether the caller was seen bound within `ttlMs`: 'renew' when past half of that, the first time (the caller
+   * should look again in the background, so an active caller never falls back to a look-up while answering).
+   */
+  has(userId: string, householdId: string): false | true | 'renew' {
+    const entry = this.seen.get(`${userId}:${householdId}`);
+    if (!entry) return false;
+    const age = this.now() - entry.seenAt;
+    if (age >= this.ttlMs) return false;
+    if (age < this.ttlMs / 2 || entry.renewing) return true;
+    entry.renewing = true;
+    return 'renew';
   }
 }
 
@@ -176,6 +189,7 @@ export async function bindingAndReplay(db: Database, userId: string, householdId
   if (!batches) batchesOf.set(db, (batches = bindingAndReplayBatches(db)));
   const answer = await batches.submit({ userId, householdId, key });
   if (answer.bound) recentBindings(db).remember(userId, householdId);
+  else recentBindings(db).forget(userId, householdId);
   return answer;
 }
 

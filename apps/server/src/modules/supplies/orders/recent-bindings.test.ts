@@ -9,9 +9,17 @@ describe('recent bindings', () => {
     expect(bindings.has('u1', 'h1')).toBe(true);
     expect(bindings.has('u1', 'h2')).toBe(false);
     expect(bindings.has('u2', 'h1')).toBe(false);
+    now = 4_999;
+    expect(bindings.has('u1', 'h1')).toBe(true);
+    now = 5_000; // past half its life: the first to ask is told to look again, the others not
+    expect(bindings.has('u1', 'h1')).toBe('renew');
+    expect(bindings.has('u1', 'h1')).toBe(true);
     now = 9_999;
     expect(bindings.has('u1', 'h1')).toBe(true);
     now = 10_000;
+    expect(bindings.has('u1', 'h1')).toBe(false);
+    bindings.remember('u1', 'h1');
+    bindings.forget('u1', 'h1'); // the look found it revoked
     expect(bindings.has('u1', 'h1')).toBe(false);
     bindings.remember('u1', 'h1');
     bindings.remember('u2', 'h2');

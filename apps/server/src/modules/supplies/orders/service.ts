@@ -169,8 +169,10 @@ async function answerFromGate(
   db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, soldOutItem: string,
 ): Promise<PlacedOrder | null> {
   // The usual case in a rush: a caller seen bound a moment ago, and no order of theirs with this key holds the item.
-  if (gate.placedWithKey(soldOutItem, userId, key) === false && recentBindings(db).has(userId, body.householdId)) {
-    throw outOfStock(soldOutItem, null, 0);
+  if (gate.placedWithKey(soldOutItem, userId, key) === false) {
+    const bound = recentBindings(db).has(userId, body.householdId);
+    if (bound === 'renew') void bindingAndReplay(db, userId, body.householdId, key).catch(() => undefined); // remembers or forgets
+    if (bound) throw outOfStock(soldOutItem, null, 0);
   }
   const lookedUpAt = gate.now();
   const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
