@@ -47,6 +47,12 @@ function unstorableText(value: unknown, path: string, depth = 0): { path: string
   return null;
 }
 
+/** The answer for an AppError: its status and { error: { code, message, details } }. */
+export function sendAppError(reply: FastifyReply, err: AppError) {
+  if (err.statusCode === 429) reply.header('retry-after', String((err.details as any)?.retryAfterSeconds ?? 60));
+  return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
+}
+
 export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance) {
   // No text we store may hold a NUL or a lone surrogate: refuse it here, for every route, instead of as a database error later.
   app.addHook('preValidation', (request, _reply, done) => {
@@ -65,10 +71,7 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
   });
 
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
-    if (err instanceof AppError) {
-      if (err.statusCode === 429) reply.header('retry-after', String((err.details as any)?.retryAfterSeconds ?? 60));
-      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
-    }
+    if (err instanceof AppError) return sendAppError(reply, err);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => ({
         field: fieldName(v.instancePath, v.params as Record<string, unknown>),

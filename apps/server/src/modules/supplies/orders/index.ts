@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
 import { scopeOfBuilding, scopeOfHousehold } from '../../../authorization/scopes';
-import { notFound } from '../../../errors';
+import { AppError, notFound } from '../../../errors';
+import { sendAppError } from '../../../plugins/errors';
 import { decodeCursor, encodeCursor } from '../../../pagination';
 import type { SoldOutGate } from '../sold-out-gate';
 import type { PublishedItems } from './published-items';
@@ -55,7 +56,14 @@ function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPlu
       },
     }, async (request, reply) => {
       const userId = callers.get(request)!;
-      const outcome = await placeOrder(app.db, userId, request.body, request.headers['idempotency-key'], gate, published, placements);
+      let outcome;
+      try {
+        outcome = await placeOrder(app.db, userId, request.body, request.headers['idempotency-key'], gate, published, placements);
+      } catch (err) {
+        // A refusal answered here, not through Fastify's error path: in a sold-out rush that is most of the answers.
+        if (err instanceof AppError) return sendAppError(reply, err);
+        throw err;
+      }
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       if (outcome.placed) return reply.status(201).send(outcome.placed);
       const actor = await loadActor(app.db, userId);
