@@ -73,6 +73,19 @@ describe('validation', () => {
     expect(await rowCounts()).toEqual(before);
   });
 
+  it('a lone surrogate deep in a body → 400 naming the path to it', async () => {
+    const before = await rowCounts();
+    const res = await t.call(token, {
+      method: 'POST',
+      url: '/api/v1/checkins',
+      payload: { entries: [{ personId: '00000000-0000-4000-8000-000000000000', temperatureC: 36.5, symptoms: [], antigen: 'negative', quarantine: 'none', note: 'ok\ud800' }] },
+    });
+    expect(res.statusCode).toBe(400);
+    expectErrorBody(res.json(), 'VALIDATION_FAILED');
+    expect(res.json().error.details).toEqual([expect.objectContaining({ field: 'entries.0.note', in: 'body' })]);
+    expect(await rowCounts()).toEqual(before);
+  });
+
   it('a NUL character in a query → 400, not a database error', async () => {
     const admin = (await t.login('13900000000')).token;
     const res = await t.call(admin, { url: '/api/v1/audit?action=%00' });

@@ -49,6 +49,7 @@ import { answerFrameworkError, errorsPlugin } from './plugins/errors';
 import { h5Plugin } from './plugins/h5';
 import { openapiPlugin } from './plugins/openapi';
 import { securityPlugin } from './plugins/security';
+import { websocketUpgradesPlugin } from './plugins/websocket-upgrades';
 import { redisPlugin } from './plugins/redis';
 
 export interface BuildAppOptions {
@@ -145,7 +146,11 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       imageStore: options.imageStore ?? diskImageStore(join(config.dataDir, 'uploads')),
       sendLimit: { max: config.chat.sendLimitPerMinute, windowMs: 60_000 },
     });
-    await api.register(chatSocketModule, { membershipRefreshMs: options.membershipRefreshMs });
+    // Its own context: only the socket route takes upgrades (and carries @fastify/websocket's hooks).
+    await api.register(async (sockets) => {
+      await sockets.register(websocketUpgradesPlugin, { paths: [`${sockets.prefix}/ws`], maxPayload: 64 * 1024 });
+      await sockets.register(chatSocketModule, { membershipRefreshMs: options.membershipRefreshMs });
+    });
     const subscribeSender = options.subscribeSender ?? (config.wechat && config.wechatNoticeTemplateId
       ? realSubscribeSender({ ...config.wechat, templateId: config.wechatNoticeTemplateId })
       : devSubscribeSender(app.log));

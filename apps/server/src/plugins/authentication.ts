@@ -68,9 +68,12 @@ export const authenticationPlugin = fp(async function authenticationPlugin(app: 
 
   app.decorate('bearerUserId', (request: FastifyRequest) => {
     const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw unauthenticated('请先登录（缺少 Authorization: Bearer 令牌）');
-    return app.verifyAccessToken(match[1]!);
+    // The form every client sends, checked without a regular expression; anything else goes through the full pattern.
+    const token = header?.startsWith('Bearer ') && header.length > 7 && !/\s/.test(header[7]!) && header.indexOf(' ', 7) === -1
+      ? header.slice(7)
+      : header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+    if (!token) throw unauthenticated('请先登录（缺少 Authorization: Bearer 令牌）');
+    return app.verifyAccessToken(token);
   });
 
   app.decorate('authenticate', async (request: FastifyRequest) => {

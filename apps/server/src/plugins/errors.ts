@@ -31,24 +31,31 @@ export function answerFrameworkError(err: FastifyError, _request: FastifyRequest
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * The first string anywhere in `value` that PostgreSQL cannot store, as a dotted path: one holding a NUL (text refuses
+ * The first string anywhere in `value` that PostgreSQL cannot store, with the keys leading to it: one holding a NUL (text refuses
  * it), or a lone UTF-16 surrogate (JSON escapes it as \udfff, which jsonb refuses; text would silently store U+FFFD).
  */
-function unstorableText(value: unknown, path: string, depth = 0): { path: string; nul: boolean } | null {
+function unstorableText(value: unknown, depth = 0): { path: string[]; nul: boolean } | null {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) return { path, nul: true };
-    return loneSurrogate.test(value) ? { path, nul: false } : null;
+    if (value.includes('\u0000')) return { path: [], nul: true };
+    return loneSurrogate.test(value) ? { path: [], nul: false } : null;
   }
   if (depth > 20 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return null;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = unstorableText(inner, path ? `${path}.${key}` : key, depth + 1);
-    if (found) return found;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const found = unstorableText((value as Record<string, unknown>)[key], depth + 1);
+    if (found) {
+      found.path.unshift(key);
+      return found;
+    }
   }
   return null;
 }
 
+/** What an error answer says: an AppError, or the same fields without an Error behind them (a refusal in a rush). */
+export type ErrorAnswer = Pick<AppError, 'statusCode' | 'code' | 'message' | 'details'>;
+
 /** The answer for an AppError: its status and { error: { code, message, details } }. */
-export function sendAppError(reply: FastifyReply, err: AppError) {
+export function sendAppError(reply: FastifyReply, err: ErrorAnswer) {
   if (err.statusCode === 429) reply.header('retry-after', String((err.details as any)?.retryAfterSeconds ?? 60));
   return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
 }
@@ -57,9 +64,9 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
   // No text we store may hold a NUL or a lone surrogate: refuse it here, for every route, instead of as a database error later.
   app.addHook('preValidation', (request, _reply, done) => {
     for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
-      const found = unstorableText(value, '');
+      const found = unstorableText(value);
       if (found !== null) {
-        const field = found.path || '(body)';
+        const field = found.path.join('.') || '(body)';
         return done(new AppError(400, 'VALIDATION_FAILED', found.nul
           ? `请求内容有误：${part}.${field} 含有不可见的控制字符（\\u0000）`
           : `请求内容有误：${part}.${field} 含有无效的 Unicode 字符（不成对的代理项）`, [

@@ -1,6 +1,5 @@
 // Realtime fan-out for every feature: `app.realtime.publishToBuildingGroup(buildingId, event)` and
 // `app.realtime.publishToUsers(userIds, event)` reach the right live sockets on every instance (Redis when REDIS_URL is set).
-import fastifyWebsocket from '@fastify/websocket';
 import type { RealtimeEvent } from '@linli/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -36,7 +35,6 @@ declare module 'fastify' {
 }
 
 export const realtimePlugin = fp(async function realtimePlugin(app: FastifyInstance, opts: RealtimeOptions) {
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   const bus = opts.redisUrl ? await redisBus(opts.redisUrl, app.log, opts.channel) : inProcessBus();
   const hub = new LocalHub();
   bus.onEnvelope((envelope) => hub.deliver(envelope));

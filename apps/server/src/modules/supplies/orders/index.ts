@@ -2,6 +2,7 @@
 import {
   BuildingOrdersQuery, ErrorBody, IdParams, Order, OrderList, OrderListQuery, PackAllResult, PickingList, PlaceOrderBody, PlaceOrderHeaders,
 } from '@linli/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Actor } from '../../../authorization/policy';
 import { can } from '../../../authorization/policy';
@@ -15,7 +16,7 @@ import { pickingListCsv, pickingListHtml, pickingListOf } from './picking-list';
 import { loadActor } from '../../../authorization/actor';
 import { documentSecurityHeaders } from '../../../plugins/security';
 import { listOrders, type OrderFilter } from './queries';
-import { cancelOrder, orderPlacements, packAllOfBuilding, packOrder, placeOrder } from './service';
+import { cancelOrder, orderPlacements, outOfStockAnswer, packAllOfBuilding, packOrder, placeOrder, soldOutRefusal } from './service';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
@@ -54,24 +55,39 @@ function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPlu
         body: PlaceOrderBody,
         response: { 201: Order, ...errors },
       },
-    }, async (request, reply) => {
+    }, (request, reply) => {
       const userId = callers.get(request)!;
+      const refusedItem = soldOutRefusal(app.db, userId, request.body, request.headers['idempotency-key'], gate);
+      if (refusedItem !== null) {
+        sendAppError(reply, outOfStockAnswer(refusedItem, null, 0));
+        return;
+      }
+      return placeAndAnswer(request, reply, userId, request.body, request.headers['idempotency-key']);
+    });
+
+    async function placeAndAnswer(request: FastifyRequest, reply: FastifyReply, userId: string, body: PlaceOrderBody, key: string): Promise<void> {
       let outcome;
       try {
-        outcome = await placeOrder(app.db, userId, request.body, request.headers['idempotency-key'], gate, published, placements);
+        outcome = await placeOrder(app.db, userId, body, key, gate, published, placements);
       } catch (err) {
         // A refusal answered here, not through Fastify's error path: in a sold-out rush that is most of the answers.
-        if (err instanceof AppError) return sendAppError(reply, err);
+        if (err instanceof AppError) {
+          sendAppError(reply, err);
+          return;
+        }
         throw err;
       }
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      if (outcome.placed) return reply.status(201).send(outcome.placed);
+      if (outcome.placed) {
+        reply.status(201).send(outcome.placed);
+        return;
+      }
       const actor = await loadActor(app.db, userId);
       request.actor = actor;
       const [order] = await listOrders(app.db, actor, { id: outcome.orderId }, 1);
       if (!order) throw notFound('订单');
-      return reply.status(201).send(order);
-    });
+      reply.status(201).send(order);
+    }
   };
 }
 

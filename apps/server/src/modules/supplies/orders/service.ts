@@ -13,8 +13,18 @@ import type { SoldOutGate } from '../sold-out-gate';
 import type { PublishedItems } from './published-items';
 import { bindingAndReplay, recentBindings, scopeOfOrder, type OrderReplay } from './queries';
 
-export const outOfStock = (itemId: string, name: string | null, remaining: number) =>
-  conflict('OUT_OF_STOCK', name ? `「${name}」库存不足，仅剩 ${remaining}` : '该商品已售罄', { itemId, name, remaining });
+/** The OUT_OF_STOCK answer's fields (answered as they are by the route when the gate refuses from memory). */
+export const outOfStockAnswer = (itemId: string, name: string | null, remaining: number) => ({
+  statusCode: 409,
+  code: 'OUT_OF_STOCK',
+  message: name ? `「${name}」库存不足，仅剩 ${remaining}` : '该商品已售罄',
+  details: { itemId, name, remaining },
+});
+
+export const outOfStock = (itemId: string, name: string | null, remaining: number) => {
+  const answer = outOfStockAnswer(itemId, name, remaining);
+  return conflict(answer.code, answer.message, answer.details);
+};
 
 function requestHashOf(body: PlaceOrderBody): string {
   const canonical = JSON.stringify({
@@ -162,18 +172,33 @@ export async function placeOrder(
 }
 
 /**
+ * True when the gate's memory alone answers OUT_OF_STOCK for `soldOutItem`: the usual case in a rush, a caller seen
+ * bound to the household a moment ago, and no order of theirs with this key holds the item.
+ */
+function refusableFromMemory(db: Database, userId: string, householdId: string, key: string, gate: SoldOutGate, soldOutItem: string): boolean {
+  if (gate.placedWithKey(soldOutItem, userId, key) !== false) return false;
+  const bound = recentBindings(db).has(userId, householdId);
+  if (bound === 'renew') void bindingAndReplay(db, userId, householdId, key).catch(() => undefined); // remembers or forgets
+  return bound !== false;
+}
+
+/**
+ * The sold-out item to refuse the order for, decided from memory without waiting on anything (the route answers it
+ * at once: no promise, no thrown error in the rush's most common answer); null when only `placeOrder` can tell.
+ */
+export function soldOutRefusal(db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate): string | null {
+  const soldOutItem = gate.soldOut(body.items.map((i) => i.itemId));
+  return soldOutItem !== null && refusableFromMemory(db, userId, body.householdId, key, gate, soldOutItem) ? soldOutItem : null;
+}
+
+/**
  * The answer for an item the gate holds sold out: 404 to an unbound caller, the order already placed with this key,
  * or OUT_OF_STOCK. Null when the gate's mark is younger than the look (or gone): then only a placement can tell.
  */
 async function answerFromGate(
   db: Database, userId: string, body: PlaceOrderBody, key: string, gate: SoldOutGate, soldOutItem: string,
 ): Promise<PlacedOrder | null> {
-  // The usual case in a rush: a caller seen bound a moment ago, and no order of theirs with this key holds the item.
-  if (gate.placedWithKey(soldOutItem, userId, key) === false) {
-    const bound = recentBindings(db).has(userId, body.householdId);
-    if (bound === 'renew') void bindingAndReplay(db, userId, body.householdId, key).catch(() => undefined); // remembers or forgets
-    if (bound) throw outOfStock(soldOutItem, null, 0);
-  }
+  if (refusableFromMemory(db, userId, body.householdId, key, gate, soldOutItem)) throw outOfStock(soldOutItem, null, 0);
   const lookedUpAt = gate.now();
   const { bound, replay } = await bindingAndReplay(db, userId, body.householdId, key);
   if (!bound) throw notFound('住户');
