@@ -1,7 +1,9 @@
 // Reads of the chat tables: messages with their sender, reply preview and notice card; groups with unread counts.
 import { sql, type SQL } from 'drizzle-orm';
 import type { ChatMessage } from '@linli/shared';
-import type { Actor } from '../../authorization/policy';
+import type { RoleAssignment } from '@linli/shared';
+import { actorColumns } from '../../authorization/actor';
+import type { Actor, ActorHousehold } from '../../authorization/policy';
 import { staffGridIds } from '../../authorization/policy';
 import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../db/client';
 
@@ -41,14 +43,14 @@ export function toChatMessage(r: MessageRow): ChatMessage {
   };
 }
 
-function messagesQuery(where: SQL, order: 'asc' | 'desc', limit: SQL | number): SQL {
+function messagesQuery(where: SQL, order: 'asc' | 'desc', limit: SQL | number, from: SQL = sql`chat_messages m`): SQL {
   return sql`
     SELECT m.id, m.group_id, m.seq, m.sender_id, u.display_name AS sender_name, m.sender_is_staff, m.kind, m.text, m.image_id,
            m.mentions, m.mention_all, m.client_id, m.recalled_at, m.created_at,
            r.id AS reply_id, r.seq AS reply_seq, ru.display_name AS reply_sender_name, r.kind AS reply_kind,
            CASE WHEN r.recalled_at IS NULL THEN left(r.text, 80) END AS reply_text,
            n.id AS notice_id, n.title AS notice_title, n.body AS notice_body, n.priority AS notice_priority, n.requires_ack AS notice_requires_ack
-    FROM chat_messages m
+    FROM ${from}
     LEFT JOIN users u ON u.id = m.sender_id
     LEFT JOIN chat_messages r ON r.id = m.reply_to_id
     LEFT JOIN users ru ON ru.id = r.sender_id
@@ -87,6 +89,63 @@ export async function messageById(db: DbOrTx, messageId: string): Promise<ChatMe
   const [m] = await selectMessages(db, sql`m.id = ${messageId}`, 'asc', 1);
   return m ?? null;
 }
+
+/**
+ * What posting needs to know before it writes, in one round trip: the caller's roles and approved households (read
+ * fresh, as `loadActor`), the building's scope (null: no such building), a message already sent with this clientId,
+ * a mute in force, and whether the image and the quoted message belong to this group (true when not given).
+ */
+export interface PostContextRow {
+  roles: RoleAssignment[];
+  households: ActorHousehold[];
+  community_id: string | null;
+  grid_id: string | null;
+  existing_id: string | null;
+  muted_until: Date | string | null;
+  image_ok: boolean;
+  reply_ok: boolean;
+}
+
+export const postContextStatement = preparedStatement<PostContextRow>('chat_post_context', () => {
+  const userId = sql`${sql.placeholder('userId')}::uuid`;
+  const groupId = sql`${sql.placeholder('groupId')}::uuid`;
+  const actor = actorColumns(userId);
+  return sql`
+    SELECT ${actor.roles} AS roles, ${actor.households} AS households, b.community_id, b.grid_id,
+           (SELECT m.id FROM chat_messages m
+             WHERE m.group_id = ${groupId} AND m.sender_id = ${userId} AND m.client_id = ${sql.placeholder('clientId')}::text) AS existing_id,
+           (SELECT max(mu.muted_until) FROM chat_mutes mu
+             WHERE mu.group_id = ${groupId} AND mu.user_id = ${userId} AND mu.muted_until > now()) AS muted_until,
+           (${sql.placeholder('imageId')}::uuid IS NULL OR EXISTS (SELECT 1 FROM chat_images i
+             WHERE i.id = ${sql.placeholder('imageId')}::uuid AND i.group_id = ${groupId} AND i.uploader_id = ${userId})) AS image_ok,
+           (${sql.placeholder('replyToId')}::uuid IS NULL OR EXISTS (SELECT 1 FROM chat_messages r
+             WHERE r.id = ${sql.placeholder('replyToId')}::uuid AND r.group_id = ${groupId})) AS reply_ok
+    FROM (SELECT 1) AS one LEFT JOIN buildings b ON b.id = ${groupId}`;
+});
+
+/**
+ * Appends a member's message and reads it back whole (sender, quoted message), in one statement and so one
+ * transaction: the group's counter is bumped under its row lock (the row created on first use), so concurrent posts
+ * get 1, 2, 3 … with no gap. A duplicate clientId fails the statement (unique violation), which rolls the bump back.
+ */
+export const appendMemberMessageStatement = preparedStatement<MessageRow>('chat_append_member_message', () => {
+  const groupId = sql`${sql.placeholder('groupId')}::uuid`;
+  return sql`
+    WITH g AS (
+      INSERT INTO chat_groups (building_id, last_seq) VALUES (${groupId}, 1)
+      ON CONFLICT (building_id) DO UPDATE SET last_seq = chat_groups.last_seq + 1
+      RETURNING last_seq
+    ), inserted AS (
+      INSERT INTO chat_messages (group_id, seq, sender_id, sender_is_staff, kind, text, image_id, reply_to_id, mentions, mention_all, client_id)
+      SELECT ${groupId}, g.last_seq, ${sql.placeholder('senderId')}::uuid, ${sql.placeholder('senderIsStaff')}::boolean,
+             ${sql.placeholder('kind')}::chat_message_kind, ${sql.placeholder('text')}::text, ${sql.placeholder('imageId')}::uuid,
+             ${sql.placeholder('replyToId')}::uuid, ${sql.placeholder('mentions')}::jsonb, ${sql.placeholder('mentionAll')}::boolean,
+             ${sql.placeholder('clientId')}::text
+      FROM g
+      RETURNING *
+    )
+    ${messagesQuery(sql`true`, 'asc', 1, sql`inserted m`)}`;
+});
 
 /** Buildings whose group the actor belongs to: residents by approved binding, grid workers by grid, admins by community. */
 export async function memberBuildingIds(db: DbOrTx, actor: Actor): Promise<string[]> {
