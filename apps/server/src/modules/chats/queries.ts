@@ -1,13 +1,11 @@
 // Reads of the chat tables: messages with their sender, reply preview and notice card; groups with unread counts.
 import { sql, type SQL } from 'drizzle-orm';
 import type { ChatMessage } from '@linli/shared';
-import type { RoleAssignment } from '@linli/shared';
-import { actorColumns } from '../../authorization/actor';
-import type { Actor, ActorHousehold } from '../../authorization/policy';
+import type { Actor } from '../../authorization/policy';
 import { staffGridIds } from '../../authorization/policy';
 import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../db/client';
 
-interface MessageRow {
+export interface MessageRow {
   id: string; group_id: string; seq: number; sender_id: string | null; sender_name: string | null; sender_is_staff: boolean;
   kind: ChatMessage['kind']; text: string | null; image_id: string | null; mentions: string[] | string; mention_all: boolean;
   client_id: string | null; recalled_at: Date | string | null; created_at: Date | string;
@@ -90,61 +88,65 @@ export async function messageById(db: DbOrTx, messageId: string): Promise<ChatMe
   return m ?? null;
 }
 
-/**
- * What posting needs to know before it writes, in one round trip: the caller's roles and approved households (read
- * fresh, as `loadActor`), the building's scope (null: no such building), a message already sent with this clientId,
- * a mute in force, and whether the image and the quoted message belong to this group (true when not given).
- */
-export interface PostContextRow {
-  roles: RoleAssignment[];
-  households: ActorHousehold[];
-  community_id: string | null;
-  grid_id: string | null;
+/** What the post statement answers: its checks, and the message when it wrote one (`id` null when it did not). */
+export type PostRow = Omit<MessageRow, 'id'> & {
+  id: string | null;
+  is_member: boolean;
+  is_staff: boolean;
   existing_id: string | null;
   muted_until: Date | string | null;
   image_ok: boolean;
   reply_ok: boolean;
-}
-
-export const postContextStatement = preparedStatement<PostContextRow>('chat_post_context', () => {
-  const userId = sql`${sql.placeholder('userId')}::uuid`;
-  const groupId = sql`${sql.placeholder('groupId')}::uuid`;
-  const actor = actorColumns(userId);
-  return sql`
-    SELECT ${actor.roles} AS roles, ${actor.households} AS households, b.community_id, b.grid_id,
-           (SELECT m.id FROM chat_messages m
-             WHERE m.group_id = ${groupId} AND m.sender_id = ${userId} AND m.client_id = ${sql.placeholder('clientId')}::text) AS existing_id,
-           (SELECT max(mu.muted_until) FROM chat_mutes mu
-             WHERE mu.group_id = ${groupId} AND mu.user_id = ${userId} AND mu.muted_until > now()) AS muted_until,
-           (${sql.placeholder('imageId')}::uuid IS NULL OR EXISTS (SELECT 1 FROM chat_images i
-             WHERE i.id = ${sql.placeholder('imageId')}::uuid AND i.group_id = ${groupId} AND i.uploader_id = ${userId})) AS image_ok,
-           (${sql.placeholder('replyToId')}::uuid IS NULL OR EXISTS (SELECT 1 FROM chat_messages r
-             WHERE r.id = ${sql.placeholder('replyToId')}::uuid AND r.group_id = ${groupId})) AS reply_ok
-    FROM (SELECT 1) AS one LEFT JOIN buildings b ON b.id = ${groupId}`;
-});
+};
 
 /**
- * Appends a member's message and reads it back whole (sender, quoted message), in one statement and so one
- * transaction: the group's counter is bumped under its row lock (the row created on first use), so concurrent posts
- * get 1, 2, 3 … with no gap. A duplicate clientId fails the statement (unique violation), which rolls the bump back.
+ * A member's post in one statement, and so one round trip and one transaction. It reads what the checks need, fresh:
+ * membership and staff standing as `can(actor, 'building.read')` and `isStaffOf` decide them (an approved binding to
+ * a household of the building; an admin of its community; a grid worker of its grid), a message already sent with
+ * this clientId, a mute in force, whether the image and the quoted message belong to this group; and only when every
+ * check passes (and `allowed`, the send budget) does it bump the group's counter under its row lock (the row created
+ * on first use) and insert with that seq, so concurrent posts get 1, 2, 3 … with no gap. A duplicate clientId that
+ * won a race fails the statement (unique violation), which rolls the bump back. The new message comes back whole.
  */
-export const appendMemberMessageStatement = preparedStatement<MessageRow>('chat_append_member_message', () => {
+export const postMessageStatement = preparedStatement<PostRow>('chat_post_message', () => {
+  const userId = sql`${sql.placeholder('userId')}::uuid`;
   const groupId = sql`${sql.placeholder('groupId')}::uuid`;
+  const imageId = sql`${sql.placeholder('imageId')}::uuid`;
+  const replyToId = sql`${sql.placeholder('replyToId')}::uuid`;
   return sql`
-    WITH g AS (
-      INSERT INTO chat_groups (building_id, last_seq) VALUES (${groupId}, 1)
+    WITH c AS (
+      SELECT staff.is_staff,
+             staff.is_staff OR EXISTS (
+               SELECT 1 FROM household_bindings hb JOIN households h ON h.id = hb.household_id
+                WHERE hb.user_id = ${userId} AND hb.status = 'approved' AND h.building_id = ${groupId}) AS is_member,
+             (SELECT m.id FROM chat_messages m
+               WHERE m.group_id = ${groupId} AND m.sender_id = ${userId} AND m.client_id = ${sql.placeholder('clientId')}::text) AS existing_id,
+             (SELECT max(mu.muted_until) FROM chat_mutes mu
+               WHERE mu.group_id = ${groupId} AND mu.user_id = ${userId} AND mu.muted_until > now()) AS muted_until,
+             (${imageId} IS NULL OR EXISTS (SELECT 1 FROM chat_images i
+               WHERE i.id = ${imageId} AND i.group_id = ${groupId} AND i.uploader_id = ${userId})) AS image_ok,
+             (${replyToId} IS NULL OR EXISTS (SELECT 1 FROM chat_messages r WHERE r.id = ${replyToId} AND r.group_id = ${groupId})) AS reply_ok
+      FROM (SELECT EXISTS (
+              SELECT 1 FROM role_assignments ra JOIN buildings b ON b.community_id = ra.community_id
+               WHERE ra.user_id = ${userId} AND b.id = ${groupId}
+                 AND (ra.role = 'admin' OR (ra.role = 'grid_worker' AND ra.grid_id = b.grid_id))) AS is_staff) AS staff
+    ), go AS (
+      SELECT is_staff FROM c
+       WHERE is_member AND existing_id IS NULL AND muted_until IS NULL AND image_ok AND reply_ok
+         AND ${sql.placeholder('allowed')}::boolean AND (is_staff OR NOT ${sql.placeholder('mentionAll')}::boolean)
+    ), g AS (
+      INSERT INTO chat_groups (building_id, last_seq) SELECT ${groupId}, 1 FROM go
       ON CONFLICT (building_id) DO UPDATE SET last_seq = chat_groups.last_seq + 1
       RETURNING last_seq
     ), inserted AS (
       INSERT INTO chat_messages (group_id, seq, sender_id, sender_is_staff, kind, text, image_id, reply_to_id, mentions, mention_all, client_id)
-      SELECT ${groupId}, g.last_seq, ${sql.placeholder('senderId')}::uuid, ${sql.placeholder('senderIsStaff')}::boolean,
-             ${sql.placeholder('kind')}::chat_message_kind, ${sql.placeholder('text')}::text, ${sql.placeholder('imageId')}::uuid,
-             ${sql.placeholder('replyToId')}::uuid, ${sql.placeholder('mentions')}::jsonb, ${sql.placeholder('mentionAll')}::boolean,
-             ${sql.placeholder('clientId')}::text
-      FROM g
+      SELECT ${groupId}, g.last_seq, ${userId}, go.is_staff, ${sql.placeholder('kind')}::chat_message_kind, ${sql.placeholder('text')}::text,
+             ${imageId}, ${replyToId}, ${sql.placeholder('mentions')}::jsonb, ${sql.placeholder('mentionAll')}::boolean, ${sql.placeholder('clientId')}::text
+      FROM g CROSS JOIN go
       RETURNING *
     )
-    ${messagesQuery(sql`true`, 'asc', 1, sql`inserted m`)}`;
+    SELECT c.is_member, c.is_staff, c.existing_id, c.muted_until, c.image_ok, c.reply_ok, msg.*
+    FROM c LEFT JOIN (${messagesQuery(sql`true`, 'asc', 1, sql`inserted m`)}) AS msg ON true`;
 });
 
 /** Buildings whose group the actor belongs to: residents by approved binding, grid workers by grid, admins by community. */

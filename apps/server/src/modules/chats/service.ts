@@ -8,8 +8,7 @@ import type { Database, DbOrTx, Transaction } from '../../db/client';
 import { chatGroups, chatMessages, chatMutes, chatReadMarks, users } from '../../db/schema';
 import { AppError, badRequest, forbidden, notFound } from '../../errors';
 import type { Realtime } from '../../plugins/realtime';
-import { actorOf } from '../../authorization/actor';
-import { appendMemberMessageStatement, messageById, postContextStatement, toChatMessage } from './queries';
+import { messageById, postMessageStatement, toChatMessage, type MessageRow, type PostRow } from './queries';
 import type { SendRateLimiter } from './send-limit';
 
 export interface GroupAccess {
@@ -59,49 +58,20 @@ export interface PostContext {
 }
 
 /**
- * A member's post, the chat's hot path: one round trip reads everything the checks need (the caller's roles and
- * households, the building's scope, a message already sent with this clientId, a mute, the image and the quoted
- * message), one statement allocates the seq, inserts and reads the message back; the live sockets get it before the
- * answer is written. With Redis the send budget is asked alongside the first round trip, and only counted after the
- * message exists.
+ * A member's post, the chat's hot path: one statement checks (membership, idempotency, mute, image, quote, send
+ * budget), allocates the seq, inserts and reads the message back; the live sockets get it before the answer is
+ * written, and the send budget counts it after.
  */
 export async function postMessage(ctx: PostContext, userId: string, groupId: string, body: PostMessageBody): Promise<{ message: ChatMessage; created: boolean }> {
   const { db } = ctx;
-  const budget = ctx.sendRate.check(userId).then(() => null, (err: unknown) => err);
-  const [row] = await postContextStatement(db, {
-    userId, groupId, clientId: body.clientId, imageId: body.imageId ?? null, replyToId: body.replyToId ?? null,
-  });
-  const actor = actorOf(userId, row);
-  const scope = row?.community_id && row.grid_id ? { communityId: row.community_id, gridId: row.grid_id, buildingId: groupId } : null;
-  if (!scope || !can(actor, 'building.read', scope)) throw notFound('楼栋群');
-  const isStaff = isStaffOf(actor, scope);
-  if (row!.existing_id) {
-    const existing = await messageById(db, row!.existing_id);
-    if (existing) return { message: existing, created: false };
-  }
-
-  if (body.mentionAll && !isStaff) throw forbidden('只有网格员和管理员可以 @所有人');
-  if (row!.muted_until) throw new AppError(403, 'MUTED', '您已被禁言，暂时不能发言', { mutedUntil: new Date(row!.muted_until).toISOString() });
-  const limited = await budget;
-  if (limited) throw limited;
-  if (!row!.image_ok) throw badRequest('VALIDATION_FAILED', '图片不存在，请重新上传', [{ field: 'imageId', in: 'body', message: 'unknown image' }]);
-  if (!row!.reply_ok) throw badRequest('VALIDATION_FAILED', '回复的消息不存在', [{ field: 'replyToId', in: 'body', message: 'unknown message in this group' }]);
-
-  let message: ChatMessage;
+  const limited = await ctx.sendRate.check(userId).then(() => null, (err: unknown) => err);
+  let row: PostRow | undefined;
   try {
-    const [inserted] = await appendMemberMessageStatement(db, {
-      groupId,
-      senderId: userId,
-      senderIsStaff: isStaff,
-      kind: body.kind,
-      text: body.text || null,
-      imageId: body.imageId ?? null,
-      replyToId: body.replyToId ?? null,
+    [row] = await postMessageStatement(db, {
+      userId, groupId, clientId: body.clientId, imageId: body.imageId ?? null, replyToId: body.replyToId ?? null,
+      allowed: limited === null, mentionAll: body.mentionAll, kind: body.kind, text: body.text || null,
       mentions: JSON.stringify([...new Set(body.mentions)]),
-      mentionAll: body.mentionAll,
-      clientId: body.clientId,
     });
-    message = toChatMessage(inserted!);
   } catch (err) {
     // The same clientId won a race: the failed statement took its seq bump with it; answer with the first message.
     if ((err as { code?: string }).code !== '23505') throw err;
@@ -109,6 +79,19 @@ export async function postMessage(ctx: PostContext, userId: string, groupId: str
     if (!first) throw err;
     return { message: first, created: false };
   }
+  // The checks in the order a caller should hear them; the statement wrote only if all of them passed.
+  if (!row?.is_member) throw notFound('楼栋群');
+  if (row.existing_id) {
+    const existing = await messageById(db, row.existing_id);
+    if (existing) return { message: existing, created: false };
+  }
+  if (body.mentionAll && !row.is_staff) throw forbidden('只有网格员和管理员可以 @所有人');
+  if (row.muted_until) throw new AppError(403, 'MUTED', '您已被禁言，暂时不能发言', { mutedUntil: new Date(row.muted_until).toISOString() });
+  if (limited) throw limited;
+  if (!row.image_ok) throw badRequest('VALIDATION_FAILED', '图片不存在，请重新上传', [{ field: 'imageId', in: 'body', message: 'unknown image' }]);
+  if (!row.reply_ok) throw badRequest('VALIDATION_FAILED', '回复的消息不存在', [{ field: 'replyToId', in: 'body', message: 'unknown message in this group' }]);
+  if (row.id === null) throw new Error('chat post: every check passed but no message was written');
+  const message = toChatMessage(row as MessageRow);
   await ctx.realtime.publishToBuildingGroup(groupId, { type: 'message', message }, message.seq);
   await ctx.sendRate.record(userId);
   return { message, created: true };
