@@ -1,11 +1,13 @@
 // bench/chat-fanout: one building of 500 connected sockets, one per member account; a resident posts through the REST
 // API; how long until all 500 have the message (p50/p99) and how many messages/s reach all 500. Ceiling in the same
-// run: a bare `ws` server broadcasting the same payload, serialised once, to 500 sockets. Also: server-side memory per
+// run, message by message alternating with ours: a bare `ws` server broadcasting the same payload, serialised once, to
+// 500 sockets. Also: server-side memory per
 // idle socket at 5,000 sockets held by a child process (ours vs bare ws), and hello-world (/healthz) p99 of a server
 // holding 5,000 idle sockets against an identical server without, the two measured side by side. With REDIS_URL: posts with the sockets on a Redis-backed posting instance, and on a second
 // instance, each message alternating with one to the in-process instance (the paired ceiling).
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
@@ -26,6 +28,27 @@ const idleSockets = 5000;
 interface FanoutFigures { p50: number; p99: number; hubP50: number; hubP99: number; perSecond: number }
 
 type Side = RunningApp;
+
+/**
+ * The sender's client: `node:http` with keep-alive, a plain POST. (Until 2026-11-26 07:00 UTC `fetch`, whose own work
+ * in this process, ~1.5–2 ms from the call to the request reaching the server, was timed as ours.)
+ */
+function postJson(agent: http.Agent, url: string, token: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, {
+      method: 'POST',
+      agent,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 /**
  * 500 sockets on `socketSide`, posts through `postSide` (the same instance, or another one sharing Redis). `one()`
@@ -55,15 +78,13 @@ async function fanoutSession(socketSide: Side, postSide: Side, buildingId: strin
   await new Promise((r) => setTimeout(r, 2500)); // past the resume grace, every socket live
   const sender = tokens[0]!;
   let posted = 0;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const post = async () => {
     const n = ++posted;
-    const res = await fetch(`${postSide.baseUrl}/api/v1/chats/${buildingId}/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${sender}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId: `bench-${label}-${process.pid}-${n}-${randomBytes(3).toString('hex')}`, text: `压测消息 ${n}：今天下午三点楼下发放蔬菜包，请带好取货码。` }),
-    });
-    if (res.status !== 201) throw new Error(`post → ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { id: string }).id;
+    const body = JSON.stringify({ clientId: `bench-${label}-${process.pid}-${n}-${randomBytes(3).toString('hex')}`, text: `压测消息 ${n}：今天下午三点楼下发放蔬菜包，请带好取货码。` });
+    const res = await postJson(agent, `${postSide.baseUrl}/api/v1/chats/${buildingId}/messages`, sender, body);
+    if (res.status !== 201) throw new Error(`post → ${res.status} ${res.text}`);
+    return (JSON.parse(res.text) as { id: string }).id;
   };
   for (let n = 0; n < 10; n++) await seen.when(await post(), socketCount); // warm-up
   return {
@@ -82,6 +103,7 @@ async function fanoutSession(socketSide: Side, postSide: Side, buildingId: strin
     },
     async close() {
       hub.deliver = deliver;
+      agent.destroy();
       await closeAll(sockets);
     },
   };
@@ -95,10 +117,26 @@ function figuresOf(samples: { endToEnd: number; fanout: number }[], perSecond = 
   return { p50: percentile(endToEnd, 50), p99: percentile(endToEnd, 99), hubP50: percentile(fanout, 50), hubP99: percentile(fanout, 99), perSecond };
 }
 
-async function measureOurs(session: Session): Promise<FanoutFigures> {
+type Bare = Awaited<ReturnType<typeof bareBroadcaster>>;
+
+/**
+ * Ours and the ceiling one message each in turn (order alternating), then each one's throughput burst back to back,
+ * so both meet the same machine load: on a shared machine the load moves more within one run than the gap measured.
+ */
+async function measureOurs(session: Session, bare: Bare): Promise<{ ours: FanoutFigures; bare: { p50: number; p99: number; perSecond: number } }> {
   const samples = [];
-  for (let n = 0; n < messages; n++) samples.push(await session.one());
-  return figuresOf(samples, await session.throughput());
+  const bareTimes: number[] = [];
+  for (let n = 0; n < messages; n++) {
+    if (n % 2 === 0) {
+      samples.push(await session.one());
+      bareTimes.push(await bare.one());
+    } else {
+      bareTimes.push(await bare.one());
+      samples.push(await session.one());
+    }
+  }
+  const ours = figuresOf(samples, await session.throughput());
+  return { ours, bare: { p50: percentile(bareTimes, 50), p99: percentile(bareTimes, 99), perSecond: await bare.throughput() } };
 }
 
 /**
@@ -120,7 +158,11 @@ async function measurePaired(a: Session, b: Session): Promise<[FanoutFigures, Fa
   return [figuresOf(sa), figuresOf(sb)];
 }
 
-async function measureBare(payload: string): Promise<{ p50: number; p99: number; perSecond: number }> {
+/**
+ * The ceiling: a bare `ws` server in this process broadcasting `payload` (its id replaced per message), serialised
+ * once, to 500 sockets of this process, as our 500 are. `one()` times one broadcast until all 500 have it.
+ */
+async function bareBroadcaster(payload: string) {
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
@@ -129,26 +171,31 @@ async function measureBare(payload: string): Promise<{ p50: number; p99: number;
     const at = data.indexOf('"id":"');
     seen.hit(data.slice(at + 6, at + 42));
   });
-  const broadcast = (n: number) => {
-    const id = `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
+  let sent = 0;
+  const broadcast = () => {
+    const id = `${String(++sent).padStart(8, '0')}-0000-4000-8000-000000000000`;
     const bytes = Buffer.from(payload.replace(/"id":"[^"]{36}"/, `"id":"${id}"`));
     for (const client of server.clients) client.send(bytes, { binary: false });
     return id;
   };
-  const times: number[] = [];
-  for (let n = 0; n < 10; n++) await seen.when(broadcast(90_000 + n), socketCount);
-  for (let n = 0; n < messages; n++) {
-    const t0 = performance.now();
-    const done = await seen.when(broadcast(n), socketCount);
-    times.push(done - t0);
-  }
-  const tStart = performance.now();
-  const ids = Array.from({ length: throughputMessages }, (_, n) => broadcast(10_000 + n));
-  await Promise.all(ids.map((id) => seen.when(id, socketCount)));
-  const perSecond = throughputMessages / ((performance.now() - tStart) / 1000);
-  await closeAll(sockets);
-  await new Promise((r) => server.close(r));
-  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond };
+  for (let n = 0; n < 10; n++) await seen.when(broadcast(), socketCount); // warm-up
+  return {
+    async one(): Promise<number> {
+      const t0 = performance.now();
+      const done = await seen.when(broadcast(), socketCount);
+      return done - t0;
+    },
+    async throughput(): Promise<number> {
+      const tStart = performance.now();
+      const ids = Array.from({ length: throughputMessages }, () => broadcast());
+      await Promise.all(ids.map((id) => seen.when(id, socketCount)));
+      return throughputMessages / ((performance.now() - tStart) / 1000);
+    },
+    async close() {
+      await closeAll(sockets);
+      await new Promise((r) => server.close(r));
+    },
+  };
 }
 
 /** A Linli server in its own process (server-process.ts): the same build and settings as the bench's instances. */
@@ -318,7 +365,12 @@ async function fanoutRun(redisUrl: string | null) {
     }
     tokens.push(...added.map((r) => app.signAccessToken(r.userId)));
     const localSession = await fanoutSession(local, local, buildingId, tokens, 'local');
-    const figures = await measureOurs(localSession);
+    // The ceiling's payload: one of these messages as the sockets receive it.
+    const sample = await app.inject({ method: 'GET', url: `/api/v1/chats/${buildingId}/messages?limit=1`, headers: { authorization: `Bearer ${tokens[0]}` } });
+    const payload = JSON.stringify({ type: 'message', message: sample.json().items[0] });
+    const bareSide = await bareBroadcaster(payload);
+    const { ours: figures, bare } = await measureOurs(localSession, bareSide);
+    await bareSide.close();
     console.log(`chat-fanout: in-process POST → all ${socketCount} p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ${figures.perSecond.toFixed(1)} msg/s`);
 
     let redis: { sameInstance: [FanoutFigures, FanoutFigures]; acrossInstances: [FanoutFigures, FanoutFigures] } | null = null;
@@ -337,14 +389,12 @@ async function fanoutRun(redisUrl: string | null) {
       console.log(`chat-fanout: via Redis p50 ${sameInstance[1].p50.toFixed(1)} ms (same instance), ${acrossInstances[1].p50.toFixed(1)} ms (across); in-process alongside ${sameInstance[0].p50.toFixed(1)} / ${acrossInstances[0].p50.toFixed(1)} ms`);
     }
     await localSession.close();
-    const sample = await app.inject({ method: 'GET', url: `/api/v1/chats/${buildingId}/messages?limit=1`, headers: { authorization: `Bearer ${tokens[0]}` } });
-    const payload = JSON.stringify({ type: 'message', message: sample.json().items[0] });
     // Hello-world's idle sockets: one per account, 5,000 residents of 2–6号楼 (1,000 each), as many membership rows to
     // refresh as sockets.
     const idleAccounts = (await Promise.all(['2号楼', '3号楼', '4号楼', '5号楼', '6号楼'].map((buildingName, i) =>
       addBoundResidents(setup, { buildingName, count: idleSockets / 5, phonePrefix: `13${i}`, communityId: scratch.communityId })))).flat();
     const idle = await measureIdle(app, baseUrl, tokens, idleAccounts.map((r) => app.signAccessToken(r.userId)), scratch.env());
-    return { figures, redis, payload, idle };
+    return { figures, bare, redis, idle };
   });
 }
 
@@ -361,15 +411,15 @@ export async function runChatFanoutBench(): Promise<BenchResult[]> {
   requireDatabaseUrl('chat-fanout');
   if (!process.env.REDIS_URL) console.log('chat-fanout: REDIS_URL unset, the Redis figures are skipped');
   const run = await fanoutRun(process.env.REDIS_URL ?? null);
-  const bare = await measureBare(run.payload);
+  const { bare } = run;
   const f = run.figures;
   const idle = run.idle;
   console.log(`chat-fanout: ours end-to-end p50 ${f.p50.toFixed(1)} ms p99 ${f.p99.toFixed(1)} ms; hub→all p50 ${f.hubP50.toFixed(1)} p99 ${f.hubP99.toFixed(1)}; bare p50 ${bare.p50.toFixed(1)} p99 ${bare.p99.toFixed(1)}`);
   const results: BenchResult[] = [
     { figure: 'chat: POST → all 500 sockets, p50', ours: f.p50, ceiling: bare.p50, unit: 'ms', ratio: bare.p50 / f.p50, note: 'ours includes the HTTP request, auth, the database transaction and serialisation; the ceiling is only the broadcast' },
-    { figure: 'chat: POST → all 500 sockets, p99', ours: f.p99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.p99 },
+    { figure: 'chat: POST → all 500 sockets, p99', ours: f.p99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.p99, target: targetMet('≥ 0.8 (p99 to all 500 within 1.25× the bare broadcast)', bare.p99 / f.p99 >= 0.8), note: 'each message alternates with one bare broadcast, both sides\' sockets in this process' },
     { figure: 'chat: fan-out only (hub → all 500), p50', ours: f.hubP50, ceiling: bare.p50, unit: 'ms', ratio: bare.p50 / f.hubP50 },
-    { figure: 'chat: fan-out only (hub → all 500), p99', ours: f.hubP99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.hubP99, target: targetMet('≥ 0.8 (within 1.25× the bare broadcast)', bare.p99 / f.hubP99 >= 0.8) },
+    { figure: 'chat: fan-out only (hub → all 500), p99', ours: f.hubP99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.hubP99, note: 'the fan-out part alone (from the hub\'s deliver(), after the transaction); the issue\'s 1.25× is asked of POST → all' },
     { figure: 'chat: messages/s delivered to all 500', ours: f.perSecond, ceiling: bare.perSecond, unit: 'msg/s', ratio: f.perSecond / bare.perSecond },
     { figure: 'chat: memory per idle socket at 5,000, server side (clients in a child process)', ours: idle.oursBytes / 1024, ceiling: idle.bareBytes / 1024, unit: 'KiB', ratio: idle.bareBytes / idle.oursBytes, note: `growth of heapUsed + external from 2,500 to 5,000 sockets after forced GCs, sockets held; the clients take ${(idle.oursClientBytes / 1024).toFixed(1)} KiB per socket in their own process` },
     { figure: 'hello-world p99 with 5,000 idle sockets (ceiling: without), median of per-round ratios', ours: idle.hello.withP99, ceiling: idle.hello.withoutP99, unit: 'ms', ratio: median(idle.hello.roundRatios), target: targetMet('≥ 0.91 (p99 moves ≤ 10%)', median(idle.hello.roundRatios) >= 0.91), note: helloNote(idle.hello) },

@@ -37,22 +37,31 @@ export function messageIdOf(frame: string): string | null {
   return frame.startsWith('{"type":"message"') && at > 0 ? frame.slice(at + 6, at + 42) : null;
 }
 
-/** Counts hits per key; `when(key, n)` resolves at the time the n-th hit arrived. */
+/**
+ * Counts hits per key; `when(key, n)` resolves with the time the n-th hit arrived, also when it is asked after that
+ * (a sender learns a message's id from its POST's answer, which may be read after the sockets' copies).
+ */
 export function tracker() {
   const counts = new Map<string, number>();
+  /** When each key's latest hit arrived. */
+  const lastAt = new Map<string, number>();
   const waiters = new Map<string, { target: number; resolve: (t: number) => void }>();
   return {
     hit(key: string) {
+      const now = performance.now();
       const n = (counts.get(key) ?? 0) + 1;
       counts.set(key, n);
+      lastAt.set(key, now);
       const w = waiters.get(key);
       if (w && n >= w.target) {
         waiters.delete(key);
-        w.resolve(performance.now());
+        w.resolve(now);
       }
     },
     when(key: string, target: number): Promise<number> {
-      if ((counts.get(key) ?? 0) >= target) return Promise.resolve(performance.now());
+      const n = counts.get(key) ?? 0;
+      // Reached already: the time of the hit that reached it (exact when no more than `target` hits come, as here).
+      if (n >= target) return Promise.resolve(n === target ? lastAt.get(key)! : performance.now());
       return new Promise((resolve) => waiters.set(key, { target, resolve }));
     },
     count(key: string): number {

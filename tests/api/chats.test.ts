@@ -220,6 +220,28 @@ describe('mute, read marks, rate limit', () => {
     expect((await post(phones.resident201, building1, { clientId: nextClientId(), text: '谢谢' })).statusCode).toBe(201);
   });
 
+  it('writes nothing and takes no seq for a refused post (not a member, muted, @所有人 by a resident, unknown image or quote)', async () => {
+    const lastSeq = async () => (await t.call(await as(phones.gridWorker1), { url: `/api/v1/chats/${building1}` })).json().lastSeq as number;
+    const before = await lastSeq();
+    const count = await messageCount();
+    const target = await t.login(phones.resident201);
+    await t.call(await as(phones.gridWorker1), { method: 'POST', url: `/api/v1/chats/${building1}/mutes`, payload: { userId: target.userId, minutes: 10 } });
+    const refused = [
+      [await post(phones.otherBuilding, building1, { clientId: nextClientId(), text: '串门' }), 404],
+      [await post(phones.resident201, building1, { clientId: nextClientId(), text: '禁言中' }), 403],
+      [await post(phones.resident101, building1, { clientId: nextClientId(), text: '@所有人', mentionAll: true }), 403],
+      [await post(phones.resident101, building1, { clientId: nextClientId(), kind: 'image', imageId: '00000000-0000-4000-8000-000000000000' }), 400],
+      [await post(phones.resident101, building1, { clientId: nextClientId(), text: '回复', replyToId: '00000000-0000-4000-8000-000000000000' }), 400],
+    ] as const;
+    expect(refused.map(([res]) => res.statusCode)).toEqual(refused.map(([, status]) => status));
+    await t.call(await as(phones.gridWorker1), { method: 'POST', url: `/api/v1/chats/${building1}/mutes`, payload: { userId: target.userId, minutes: 0 } });
+    expect(await messageCount()).toBe(count);
+    expect(await lastSeq()).toBe(before);
+    const next = await post(phones.resident101, building1, { clientId: nextClientId(), text: '接着说' });
+    expect(next.statusCode).toBe(201);
+    expect(next.json().seq).toBe(before + 1);
+  });
+
   it('counts unread messages from others and moves the read mark only forward', async () => {
     const token = await as(phones.resident102);
     const group = (await t.call(token, { url: `/api/v1/chats/${building1}` })).json();

@@ -84,11 +84,12 @@ export async function redisBus(
   return {
     kind: 'redis',
     async publish(envelope) {
-      for (const handler of handlers) handler(envelope);
-      // Not awaited by the caller's request: the local sockets already have it, and ioredis sends in call order.
+      // To Redis first (handed to the connection, not awaited; ioredis sends in call order), so the other instances
+      // start their fan-out while this one writes to its own sockets, then those at once (never waiting for Redis).
       publisher.publish(channel, encodeFrame(origin, envelope)).catch((err: unknown) => {
         log.error({ err }, 'realtime publish to Redis failed; other instances catch up through resume');
       });
+      for (const handler of handlers) handler(envelope);
     },
     onEnvelope(handler) {
       handlers.push(handler);

@@ -1,5 +1,6 @@
 // This instance's live sockets, indexed by building group and by user, and the rules of delivering to one socket:
 // hold live events while a resume is replayed, drop what the replay already gave, cut off a consumer that cannot keep up.
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { wsCloseCodes } from '@linli/shared';
 import type { FanoutEnvelope } from './fanout';
@@ -8,6 +9,37 @@ interface Delivery {
   envelope: FanoutEnvelope;
   /** The payload as bytes, made once per envelope on this instance and shared by every socket. */
   bytes: Buffer;
+  /** The whole WebSocket text frame (header and payload, unmasked as a server sends), also made once per envelope. */
+  frame: Buffer;
+}
+
+/** One unfragmented, uncompressed text frame as a server sends it (RFC 6455 §5.2: FIN, opcode 1, no mask). */
+export function textFrame(payload: Buffer): Buffer {
+  const length = payload.length;
+  const head = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(head + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 65536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  payload.copy(frame, head);
+  return frame;
+}
+
+/**
+ * The TCP socket under a `ws` socket when frames may be written to it directly: no extension negotiated (no
+ * permessage-deflate), so `ws` itself writes every frame at once, in call order, never queueing one; a frame written
+ * here therefore keeps its place among the pings and own replies `ws` writes. Otherwise null (then `ws.send`).
+ */
+function rawSocketOf(socket: WebSocket): Socket | null {
+  const internals = socket as unknown as { _socket?: Socket | null; _extensions?: Record<string, unknown> };
+  return internals._socket && internals._extensions && Object.keys(internals._extensions).length === 0 ? internals._socket : null;
 }
 
 /**
@@ -35,12 +67,16 @@ export class ChatConnection {
   /** Highest seq per group already given to this socket by a replay; live copies at or below it are dropped. */
   private replayedUpTo: Map<string, number> | null = null;
   alive = true;
+  /** Where a live event's ready-made frame is written (see rawSocketOf), or null to go through `ws.send`. */
+  private readonly raw: Socket | null;
 
   constructor(
     readonly socket: WebSocket,
     readonly userId: string,
     private readonly limits: { maxBufferedBytes: number; maxHeldEvents: number },
-  ) {}
+  ) {
+    this.raw = rawSocketOf(socket);
+  }
 
   offer(delivery: Delivery) {
     if (this.state !== 'live') {
@@ -83,11 +119,13 @@ export class ChatConnection {
     for (const delivery of held) this.send(delivery);
   }
 
-  private send({ envelope, bytes }: Delivery) {
+  private send({ envelope, bytes, frame }: Delivery) {
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.replayedUpTo && envelope.groupId && envelope.seq !== undefined && envelope.seq <= (this.replayedUpTo.get(envelope.groupId) ?? 0)) return;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) return this.cutOff();
-    this.socket.send(bytes, { binary: false });
+    // The frame made once for every socket: one write, no per-socket framing (ws.send builds a header and writes twice).
+    if (this.raw) this.raw.write(frame);
+    else this.socket.send(bytes, { binary: false });
   }
 
   /** A consumer that cannot keep up is disconnected rather than buffered without bound; it resumes when it returns. */
@@ -136,7 +174,8 @@ export class LocalHub {
   }
 
   deliver(envelope: FanoutEnvelope) {
-    const delivery: Delivery = { envelope, bytes: Buffer.from(envelope.payload) };
+    const bytes = Buffer.from(envelope.payload);
+    const delivery: Delivery = { envelope, bytes, frame: textFrame(bytes) };
     if (envelope.buildingIds?.length === 1 && !envelope.userIds?.length) {
       for (const c of this.byBuilding.get(envelope.buildingIds[0]!) ?? []) c.offer(delivery);
       return;

@@ -5,7 +5,7 @@ import type { Actor } from '../../authorization/policy';
 import { staffGridIds } from '../../authorization/policy';
 import { preparedStatement, selectRows, type Database, type DbOrTx } from '../../db/client';
 
-interface MessageRow {
+export interface MessageRow {
   id: string; group_id: string; seq: number; sender_id: string | null; sender_name: string | null; sender_is_staff: boolean;
   kind: ChatMessage['kind']; text: string | null; image_id: string | null; mentions: string[] | string; mention_all: boolean;
   client_id: string | null; recalled_at: Date | string | null; created_at: Date | string;
@@ -41,14 +41,14 @@ export function toChatMessage(r: MessageRow): ChatMessage {
   };
 }
 
-function messagesQuery(where: SQL, order: 'asc' | 'desc', limit: SQL | number): SQL {
+function messagesQuery(where: SQL, order: 'asc' | 'desc', limit: SQL | number, from: SQL = sql`chat_messages m`): SQL {
   return sql`
     SELECT m.id, m.group_id, m.seq, m.sender_id, u.display_name AS sender_name, m.sender_is_staff, m.kind, m.text, m.image_id,
            m.mentions, m.mention_all, m.client_id, m.recalled_at, m.created_at,
            r.id AS reply_id, r.seq AS reply_seq, ru.display_name AS reply_sender_name, r.kind AS reply_kind,
            CASE WHEN r.recalled_at IS NULL THEN left(r.text, 80) END AS reply_text,
            n.id AS notice_id, n.title AS notice_title, n.body AS notice_body, n.priority AS notice_priority, n.requires_ack AS notice_requires_ack
-    FROM chat_messages m
+    FROM ${from}
     LEFT JOIN users u ON u.id = m.sender_id
     LEFT JOIN chat_messages r ON r.id = m.reply_to_id
     LEFT JOIN users ru ON ru.id = r.sender_id
@@ -87,6 +87,67 @@ export async function messageById(db: DbOrTx, messageId: string): Promise<ChatMe
   const [m] = await selectMessages(db, sql`m.id = ${messageId}`, 'asc', 1);
   return m ?? null;
 }
+
+/** What the post statement answers: its checks, and the message when it wrote one (`id` null when it did not). */
+export type PostRow = Omit<MessageRow, 'id'> & {
+  id: string | null;
+  is_member: boolean;
+  is_staff: boolean;
+  existing_id: string | null;
+  muted_until: Date | string | null;
+  image_ok: boolean;
+  reply_ok: boolean;
+};
+
+/**
+ * A member's post in one statement, and so one round trip and one transaction. It reads what the checks need, fresh:
+ * membership and staff standing as `can(actor, 'building.read')` and `isStaffOf` decide them (an approved binding to
+ * a household of the building; an admin of its community; a grid worker of its grid), a message already sent with
+ * this clientId, a mute in force, whether the image and the quoted message belong to this group; and only when every
+ * check passes (and `allowed`, the send budget) does it bump the group's counter under its row lock (the row created
+ * on first use) and insert with that seq, so concurrent posts get 1, 2, 3 … with no gap. A duplicate clientId that
+ * won a race fails the statement (unique violation), which rolls the bump back. The new message comes back whole.
+ */
+export const postMessageStatement = preparedStatement<PostRow>('chat_post_message', () => {
+  const userId = sql`${sql.placeholder('userId')}::uuid`;
+  const groupId = sql`${sql.placeholder('groupId')}::uuid`;
+  const imageId = sql`${sql.placeholder('imageId')}::uuid`;
+  const replyToId = sql`${sql.placeholder('replyToId')}::uuid`;
+  return sql`
+    WITH c AS (
+      SELECT staff.is_staff,
+             staff.is_staff OR EXISTS (
+               SELECT 1 FROM household_bindings hb JOIN households h ON h.id = hb.household_id
+                WHERE hb.user_id = ${userId} AND hb.status = 'approved' AND h.building_id = ${groupId}) AS is_member,
+             (SELECT m.id FROM chat_messages m
+               WHERE m.group_id = ${groupId} AND m.sender_id = ${userId} AND m.client_id = ${sql.placeholder('clientId')}::text) AS existing_id,
+             (SELECT max(mu.muted_until) FROM chat_mutes mu
+               WHERE mu.group_id = ${groupId} AND mu.user_id = ${userId} AND mu.muted_until > now()) AS muted_until,
+             (${imageId} IS NULL OR EXISTS (SELECT 1 FROM chat_images i
+               WHERE i.id = ${imageId} AND i.group_id = ${groupId} AND i.uploader_id = ${userId})) AS image_ok,
+             (${replyToId} IS NULL OR EXISTS (SELECT 1 FROM chat_messages r WHERE r.id = ${replyToId} AND r.group_id = ${groupId})) AS reply_ok
+      FROM (SELECT EXISTS (
+              SELECT 1 FROM role_assignments ra JOIN buildings b ON b.community_id = ra.community_id
+               WHERE ra.user_id = ${userId} AND b.id = ${groupId}
+                 AND (ra.role = 'admin' OR (ra.role = 'grid_worker' AND ra.grid_id = b.grid_id))) AS is_staff) AS staff
+    ), go AS (
+      SELECT is_staff FROM c
+       WHERE is_member AND existing_id IS NULL AND muted_until IS NULL AND image_ok AND reply_ok
+         AND ${sql.placeholder('allowed')}::boolean AND (is_staff OR NOT ${sql.placeholder('mentionAll')}::boolean)
+    ), g AS (
+      INSERT INTO chat_groups (building_id, last_seq) SELECT ${groupId}, 1 FROM go
+      ON CONFLICT (building_id) DO UPDATE SET last_seq = chat_groups.last_seq + 1
+      RETURNING last_seq
+    ), inserted AS (
+      INSERT INTO chat_messages (group_id, seq, sender_id, sender_is_staff, kind, text, image_id, reply_to_id, mentions, mention_all, client_id)
+      SELECT ${groupId}, g.last_seq, ${userId}, go.is_staff, ${sql.placeholder('kind')}::chat_message_kind, ${sql.placeholder('text')}::text,
+             ${imageId}, ${replyToId}, ${sql.placeholder('mentions')}::jsonb, ${sql.placeholder('mentionAll')}::boolean, ${sql.placeholder('clientId')}::text
+      FROM g CROSS JOIN go
+      RETURNING *
+    )
+    SELECT c.is_member, c.is_staff, c.existing_id, c.muted_until, c.image_ok, c.reply_ok, msg.*
+    FROM c LEFT JOIN (${messagesQuery(sql`true`, 'asc', 1, sql`inserted m`)}) AS msg ON true`;
+});
 
 /** Buildings whose group the actor belongs to: residents by approved binding, grid workers by grid, admins by community. */
 export async function memberBuildingIds(db: DbOrTx, actor: Actor): Promise<string[]> {

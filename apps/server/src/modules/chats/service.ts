@@ -5,10 +5,10 @@ import type { Actor } from '../../authorization/policy';
 import { can, isStaffOf } from '../../authorization/policy';
 import { scopeOfBuilding } from '../../authorization/scopes';
 import type { Database, DbOrTx, Transaction } from '../../db/client';
-import { chatGroups, chatImages, chatMessages, chatMutes, chatReadMarks, users } from '../../db/schema';
+import { chatGroups, chatMessages, chatMutes, chatReadMarks, users } from '../../db/schema';
 import { AppError, badRequest, forbidden, notFound } from '../../errors';
 import type { Realtime } from '../../plugins/realtime';
-import { messageById } from './queries';
+import { messageById, postMessageStatement, toChatMessage, type MessageRow, type PostRow } from './queries';
 import type { SendRateLimiter } from './send-limit';
 
 export interface GroupAccess {
@@ -24,8 +24,6 @@ export async function accessToGroup(db: DbOrTx, actor: Actor, groupId: string): 
 }
 
 type NewMessage = Omit<typeof chatMessages.$inferInsert, 'seq' | 'groupId' | 'id'>;
-
-class DuplicateClientId extends Error {}
 
 /**
  * Appends a message to a building's group inside `tx`: the group row is created on first use and its counter bumped
@@ -59,62 +57,43 @@ export interface PostContext {
   sendRate: SendRateLimiter;
 }
 
-export async function postMessage(ctx: PostContext, actor: Actor, groupId: string, body: PostMessageBody): Promise<{ message: ChatMessage; created: boolean }> {
+/**
+ * A member's post, the chat's hot path: one statement checks (membership, idempotency, mute, image, quote, send
+ * budget), allocates the seq, inserts and reads the message back; the live sockets get it before the answer is
+ * written, and the send budget counts it after.
+ */
+export async function postMessage(ctx: PostContext, userId: string, groupId: string, body: PostMessageBody): Promise<{ message: ChatMessage; created: boolean }> {
   const { db } = ctx;
-  const access = await accessToGroup(db, actor, groupId);
-  const existing = await findByClientId(db, groupId, actor.userId, body.clientId);
-  if (existing) return { message: existing, created: false };
-
-  if (body.mentionAll && !access.isStaff) throw forbidden('只有网格员和管理员可以 @所有人');
-  const [mute] = await db
-    .select({ until: chatMutes.mutedUntil })
-    .from(chatMutes)
-    .where(and(eq(chatMutes.groupId, groupId), eq(chatMutes.userId, actor.userId), gt(chatMutes.mutedUntil, sql`now()`)));
-  if (mute) throw new AppError(403, 'MUTED', '您已被禁言，暂时不能发言', { mutedUntil: mute.until.toISOString() });
-  await ctx.sendRate.check(actor.userId);
-
-  if (body.imageId) {
-    const [image] = await db
-      .select({ id: chatImages.id })
-      .from(chatImages)
-      .where(and(eq(chatImages.id, body.imageId), eq(chatImages.groupId, groupId), eq(chatImages.uploaderId, actor.userId)));
-    if (!image) throw badRequest('VALIDATION_FAILED', '图片不存在，请重新上传', [{ field: 'imageId', in: 'body', message: 'unknown image' }]);
-  }
-  if (body.replyToId) {
-    const [target] = await db
-      .select({ id: chatMessages.id })
-      .from(chatMessages)
-      .where(and(eq(chatMessages.id, body.replyToId), eq(chatMessages.groupId, groupId)));
-    if (!target) throw badRequest('VALIDATION_FAILED', '回复的消息不存在', [{ field: 'replyToId', in: 'body', message: 'unknown message in this group' }]);
-  }
-
-  let inserted: { id: string; seq: number };
+  const limited = await ctx.sendRate.check(userId).then(() => null, (err: unknown) => err);
+  let row: PostRow | undefined;
   try {
-    inserted = await db.transaction(async (tx) => {
-      const row = await appendMessage(tx, groupId, {
-        senderId: actor.userId,
-        senderIsStaff: access.isStaff,
-        kind: body.kind,
-        text: body.text || null,
-        imageId: body.imageId ?? null,
-        replyToId: body.replyToId ?? null,
-        mentions: [...new Set(body.mentions)],
-        mentionAll: body.mentionAll,
-        clientId: body.clientId,
-      });
-      // The same clientId won a race: undo this seq and answer with the first message.
-      if (!row) throw new DuplicateClientId();
-      return row;
+    [row] = await postMessageStatement(db, {
+      userId, groupId, clientId: body.clientId, imageId: body.imageId ?? null, replyToId: body.replyToId ?? null,
+      allowed: limited === null, mentionAll: body.mentionAll, kind: body.kind, text: body.text || null,
+      mentions: JSON.stringify([...new Set(body.mentions)]),
     });
   } catch (err) {
-    if (!(err instanceof DuplicateClientId)) throw err;
-    const first = await findByClientId(db, groupId, actor.userId, body.clientId);
+    // The same clientId won a race: the failed statement took its seq bump with it; answer with the first message.
+    if ((err as { code?: string }).code !== '23505') throw err;
+    const first = await findByClientId(db, groupId, userId, body.clientId);
     if (!first) throw err;
     return { message: first, created: false };
   }
-  await ctx.sendRate.record(actor.userId);
-  const message = (await messageById(db, inserted.id))!;
+  // The checks in the order a caller should hear them; the statement wrote only if all of them passed.
+  if (!row?.is_member) throw notFound('楼栋群');
+  if (row.existing_id) {
+    const existing = await messageById(db, row.existing_id);
+    if (existing) return { message: existing, created: false };
+  }
+  if (body.mentionAll && !row.is_staff) throw forbidden('只有网格员和管理员可以 @所有人');
+  if (row.muted_until) throw new AppError(403, 'MUTED', '您已被禁言，暂时不能发言', { mutedUntil: new Date(row.muted_until).toISOString() });
+  if (limited) throw limited;
+  if (!row.image_ok) throw badRequest('VALIDATION_FAILED', '图片不存在，请重新上传', [{ field: 'imageId', in: 'body', message: 'unknown image' }]);
+  if (!row.reply_ok) throw badRequest('VALIDATION_FAILED', '回复的消息不存在', [{ field: 'replyToId', in: 'body', message: 'unknown message in this group' }]);
+  if (row.id === null) throw new Error('chat post: every check passed but no message was written');
+  const message = toChatMessage(row as MessageRow);
   await ctx.realtime.publishToBuildingGroup(groupId, { type: 'message', message }, message.seq);
+  await ctx.sendRate.record(userId);
   return { message, created: true };
 }
 
