@@ -145,8 +145,21 @@ async function generatePosts({ url, requests, concurrency, arrivalsMs }: PostLoa
   let firstUnexpected: string | undefined;
   let inFlight = 0;
   let maxInFlight = 0;
-  /** Sends one POST; its latency counts from `since` (the scheduled time in open loop, the send in closed loop). */
-  const post = (r: PostRequest, since: number) => new Promise<void>((resolve, reject) => {
+  /**
+   * Sends one POST; its latency counts from `since` (the scheduled time in open loop, the send in closed loop). Never
+   * rejects: a failed request (reset, refused) is counted under `unexpected` as `error <code>`, and the run goes on.
+   */
+  const post = (r: PostRequest, since: number) => new Promise<void>((resolve) => {
+    let done = false;
+    const fail = (err: NodeJS.ErrnoException) => {
+      if (done) return;
+      done = true;
+      inFlight--;
+      const key = `error ${err.code ?? err.message}`;
+      unexpected[key] = (unexpected[key] ?? 0) + 1;
+      firstUnexpected ??= `${key}: ${err.message}`;
+      resolve();
+    };
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(r.body) };
@@ -155,6 +168,8 @@ async function generatePosts({ url, requests, concurrency, arrivalsMs }: PostLoa
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => res.statusCode !== 200 && chunks.push(chunk));
       res.on('end', () => {
+        if (done) return;
+        done = true;
         latencies.push(performance.now() - since);
         inFlight--;
         if (res.statusCode !== 200) {
@@ -163,7 +178,7 @@ async function generatePosts({ url, requests, concurrency, arrivalsMs }: PostLoa
         }
         resolve();
       });
-      res.on('error', reject);
+      res.on('error', fail);
     });
     req.on('socket', (socket) => {
       if (!sockets.has(socket)) {
@@ -171,7 +186,7 @@ async function generatePosts({ url, requests, concurrency, arrivalsMs }: PostLoa
         connections++;
       }
     });
-    req.on('error', reject);
+    req.on('error', fail);
     req.end(r.body);
   });
   const start = performance.now();
