@@ -2,7 +2,8 @@
 // Two apps on one scratch database, A with the settings of `householdCheckinBatching`, B with those overridden by
 // CHECKIN_AB (JSON, e.g. '{"maxInFlight":2}'); the same 5,000 households submit to A and to B in alternating rounds
 // (A B B A …), each round on a day of its own (the apps' injected "now"), so every round writes 15,000 new check-ins.
-// Load as in the bench: a child process, 32 keep-alive connections, closed loop.
+// Load as in the bench: a child process, 32 keep-alive connections, closed loop; or with CHECKIN_AB_MODE=minute the
+// bench's minute (open loop, arrival times uniform over 60 s, the same times for A and B in a round).
 //   DATABASE_URL=… CHECKIN_AB='{"maxInFlight":2}' CHECKIN_AB_ROUNDS=8 pnpm --filter @linli/bench exec tsx checkin-burst/batching-ab.ts
 import { checkinDayOf } from '@linli/shared';
 import { householdCheckinBatching } from '@linli/server/modules/checkins/service';
@@ -15,6 +16,7 @@ const concurrency = 32;
 const rounds = Number(process.env.CHECKIN_AB_ROUNDS ?? 8);
 const variant = JSON.parse(process.env.CHECKIN_AB ?? '{"maxInFlight":2}') as Partial<typeof householdCheckinBatching>;
 const dayMs = 86_400_000;
+const minute = process.env.CHECKIN_AB_MODE === 'minute';
 
 await withScratchDatabase('checkin-ab', async (scratch) => {
   const pool = scratch.pool(2);
@@ -47,12 +49,14 @@ await withScratchDatabase('checkin-ab', async (scratch) => {
   const load = httpLoadClient();
   scratch.onTeardown(() => load.close());
   let day = 0;
+  let arrivalsMs: number[] = [];
   const run = async (side: 'A' | 'B', set: PostRequest[]) => {
     day++;
     if (side === 'A') dayA = day;
     else dayB = day;
     const cpu = process.cpuUsage();
-    const result = await load.post({ url: `${(side === 'A' ? a : b).baseUrl}/api/v1/checkins`, requests: set, concurrency });
+    const url = `${(side === 'A' ? a : b).baseUrl}/api/v1/checkins`;
+    const result = await load.post(minute && set.length === households ? { url, requests: set, arrivalsMs } : { url, requests: set, concurrency });
     const used = process.cpuUsage(cpu);
     if (Object.keys(result.unexpected).length) throw new Error(`${side}: ${JSON.stringify(result.unexpected)} ${result.firstUnexpected}`);
     const written = Number((await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM checkins WHERE day = $1', [checkinDayOf(new Date(base + day * dayMs))])).rows[0]!.n);
@@ -63,6 +67,7 @@ await withScratchDatabase('checkin-ab', async (scratch) => {
   await run('B', requests.slice(0, 500));
   const sides: Record<'A' | 'B', { result: PostLoadResult; cpuUsPerRequest: number }[]> = { A: [], B: [] };
   for (let r = 0; r < rounds; r++) {
+    arrivalsMs = Array.from({ length: households }, () => Math.random() * 60_000).sort((x, y) => x - y);
     for (const side of (r % 2 ? ['B', 'A'] : ['A', 'B']) as ('A' | 'B')[]) {
       const m = await run(side, requests);
       sides[side].push(m);
