@@ -93,8 +93,12 @@ const submitBatchStatement = preparedStatement<SubmissionRow & { sub: number }>(
       JOIN ${persons} p ON p.id = i.person_id
       JOIN ${households} h ON h.id = p.household_id
       JOIN ${buildings} b ON b.id = h.building_id
-      WHERE EXISTS (SELECT 1 FROM ${householdBindings} hb
-                    WHERE hb.user_id = s.user_id AND hb.household_id = p.household_id AND hb.status = 'approved')
+      -- An approved binding of the caller to the person's household, probed by index entry by entry: the LIMIT keeps
+      -- it a per-entry lookup, where an EXISTS became a semi-join that PostgreSQL, on stale statistics (a table filled
+      -- since its last ANALYZE), ran as a hash of every approved binding (~11 ms of a 20 ms statement at 10,000).
+      CROSS JOIN LATERAL (SELECT 1 FROM ${householdBindings} hb
+                          WHERE hb.user_id = s.user_id AND hb.household_id = p.household_id AND hb.status = 'approved'
+                          LIMIT 1) bound
     ),
     verdict AS (
       SELECT s.sub, count(t.person_id)::int AS matched, count(DISTINCT t.household_id)::int AS households,
