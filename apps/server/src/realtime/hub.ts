@@ -67,6 +67,8 @@ export class ChatConnection {
   /** Highest seq per group already given to this socket by a replay; live copies at or below it are dropped. */
   private replayedUpTo: Map<string, number> | null = null;
   alive = true;
+  /** False while the socket's groups are being read: events are held (and filtered by `joined`) even once live. */
+  groupsKnown = true;
   /** Where a live event's ready-made frame is written (see rawSocketOf), or null to go through `ws.send`. */
   private readonly raw: Socket | null;
 
@@ -79,7 +81,7 @@ export class ChatConnection {
   }
 
   offer(delivery: Delivery) {
-    if (this.state !== 'live') {
+    if (this.state !== 'live' || !this.groupsKnown) {
       if (this.held.length >= this.limits.maxHeldEvents) return this.cutOff();
       this.held.push(delivery);
       return;
@@ -107,6 +109,14 @@ export class ChatConnection {
     pingSoon(this.socket);
   }
 
+  /** The socket's groups are now known: of the events held while they were being read, keeps only its own. */
+  joined(buildingIds: ReadonlySet<string>) {
+    this.buildingIds = new Set(buildingIds);
+    this.held = this.held.filter(({ envelope }) => envelope.userIds?.includes(this.userId) || envelope.buildingIds?.some((b) => buildingIds.has(b)));
+    this.groupsKnown = true;
+    if (this.state === 'live') this.release();
+  }
+
   beginReplay() {
     this.state = 'replaying';
   }
@@ -114,6 +124,10 @@ export class ChatConnection {
   /** Ends a replay (or the wait for one): releases the held live events in arrival order, minus what was replayed. */
   goLive() {
     this.state = 'live';
+    if (this.groupsKnown) this.release();
+  }
+
+  private release() {
     const held = this.held;
     this.held = [];
     for (const delivery of held) this.send(delivery);
@@ -141,6 +155,11 @@ export class LocalHub {
   private byBuilding = new Map<string, Set<ChatConnection>>();
   private byUser = new Map<string, Set<ChatConnection>>();
   readonly connections = new Set<ChatConnection>();
+  /**
+   * Sockets opened whose groups are still being read from the database: they are offered every building event (and
+   * hold it, being not yet live) so that nothing posted between the upgrade and the read is lost; `join` keeps theirs.
+   */
+  private joining = new Set<ChatConnection>();
 
   add(connection: ChatConnection) {
     this.connections.add(connection);
@@ -148,14 +167,30 @@ export class LocalHub {
     for (const b of connection.buildingIds) addTo(this.byBuilding, b, connection);
   }
 
+  /** Registers a socket at once, before its groups are known; `join` completes it. */
+  addJoining(connection: ChatConnection) {
+    connection.groupsKnown = false;
+    this.connections.add(connection);
+    addTo(this.byUser, connection.userId, connection);
+    this.joining.add(connection);
+  }
+
+  join(connection: ChatConnection, buildingIds: readonly string[]) {
+    if (!this.joining.delete(connection)) return;
+    connection.joined(new Set(buildingIds));
+    for (const b of connection.buildingIds) addTo(this.byBuilding, b, connection);
+  }
+
   remove(connection: ChatConnection) {
     this.connections.delete(connection);
+    this.joining.delete(connection);
     removeFrom(this.byUser, connection.userId, connection);
     for (const b of connection.buildingIds) removeFrom(this.byBuilding, b, connection);
   }
 
   /** Re-indexes a socket whose groups changed (a binding approved, a household moved out, a grid reassigned). */
   setBuildings(connection: ChatConnection, buildingIds: readonly string[]) {
+    if (this.joining.has(connection)) return; // its own read is under way; `join` indexes it
     const current = connection.buildingIds;
     if (buildingIds.length === current.size && buildingIds.every((b) => current.has(b))) return; // the usual refresh: no change
     const next = new Set(buildingIds);
@@ -178,10 +213,12 @@ export class LocalHub {
     const delivery: Delivery = { envelope, bytes, frame: textFrame(bytes) };
     if (envelope.buildingIds?.length === 1 && !envelope.userIds?.length) {
       for (const c of this.byBuilding.get(envelope.buildingIds[0]!) ?? []) c.offer(delivery);
+      if (this.joining.size > 0) for (const c of this.joining) c.offer(delivery);
       return;
     }
     const targets = new Set<ChatConnection>();
     for (const b of envelope.buildingIds ?? []) for (const c of this.byBuilding.get(b) ?? []) targets.add(c);
+    if (envelope.buildingIds?.length) for (const c of this.joining) targets.add(c);
     for (const u of envelope.userIds ?? []) for (const c of this.byUser.get(u) ?? []) targets.add(c);
     for (const c of targets) c.offer(delivery);
   }

@@ -108,16 +108,18 @@ export const chatSocketModule: FastifyPluginAsyncZod<{ membershipRefreshMs?: num
       clearTimeout(grace);
       hub.remove(connection);
     });
+    // Registered before the first await: a message posted while the groups are read is held, not missed.
+    hub.addJoining(connection);
 
     try {
-      connection.buildingIds = new Set(await membership(userId));
+      hub.join(connection, await membership(userId));
     } catch (err) {
       log.error({ err }, 'websocket membership failed');
+      hub.remove(connection);
       socket.close(1011, 'INTERNAL_ERROR');
       return;
     }
     if (socket.readyState !== socket.OPEN) return;
-    hub.add(connection);
     ready = true;
     for (const raw of frames.splice(0)) enqueue(raw);
   }
