@@ -34,10 +34,7 @@ export const chatsModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app
  * first statement reads the caller's roles and households with everything else it checks, so no separate Actor load.
  */
 const postingModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opts) => {
-  const callers = new WeakMap<object, string>();
-  app.addHook('onRequest', async (request) => {
-    callers.set(request, app.bearerUserId(request));
-  });
+  app.addHook('onRequest', app.identifyCaller);
   const { max, windowMs } = opts.sendLimit;
   const sendRate = app.redis ? redisSendRateLimiter(app.redis, max, windowMs, app.log) : inProcessSendRateLimiter(max, windowMs);
 
@@ -50,7 +47,7 @@ const postingModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opt
       params: ChatParams, body: PostMessageBody, response: { 200: ChatMessage, 201: ChatMessage, ...errors },
     },
   }, async (request, reply) => {
-    const { message, created } = await postMessage({ db: app.db, realtime: app.realtime, sendRate }, callers.get(request)!, request.params.id, request.body);
+    const { message, created } = await postMessage({ db: app.db, realtime: app.realtime, sendRate }, request.callerId, request.params.id, request.body);
     return reply.status(created ? 201 : 200).send(message);
   });
 };

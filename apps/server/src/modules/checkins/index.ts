@@ -38,11 +38,8 @@ export const checkinsModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app
  * binding, so a submission loads no Actor, and submissions that arrive together share one statement and one commit.
  */
 const submittingModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app, options) => {
-  const callers = new WeakMap<object, string>();
   const submitter = new HouseholdCheckinSubmitter(app.db);
-  app.addHook('onRequest', async (request) => {
-    callers.set(request, app.bearerUserId(request));
-  });
+  app.addHook('onRequest', app.identifyCaller);
 
   app.post('/checkins', {
     // The answer is ~1 KB: gzip would save no round trip and cost CPU on both ends, at the morning rush.
@@ -55,7 +52,7 @@ const submittingModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app, opt
       response: { 200: HouseholdCheckinResult, ...errors },
     },
   }, async (request) => {
-    const { events, ...result } = await submitter.submit(callers.get(request)!, request.body, options.now());
+    const { events, ...result } = await submitter.submit(request.callerId, request.body, options.now());
     for (const event of events) options.notifier.notify(event);
     return result;
   });

@@ -54,16 +54,13 @@ async function visibleTaskOf(db: Database, actor: Actor, id: string): Promise<Ta
  */
 const claimingModule: FastifyPluginAsyncZod<TasksOptions> = async (app, options) => {
   const rules: TaskRules = { claimTimeoutMinutes: options.claimTimeoutMinutes };
-  const callers = new WeakMap<object, string>();
-  app.addHook('onRequest', async (request) => {
-    callers.set(request, app.bearerUserId(request));
-  });
+  app.addHook('onRequest', app.identifyCaller);
 
   app.post('/tasks/:id/claim', {
     compress: false,
     schema: { tags: ['tasks'], summary: 'open → claimed (a volunteer of the community holding fewer than 3); the loser of a race gets 409 ALREADY_CLAIMED', params: IdParams, response: { 200: Task, ...errors } },
   }, async (request) => {
-    const userId = callers.get(request)!;
+    const userId = request.callerId;
     try {
       return publicTask(await claimTask(app.db, userId, request.params.id, rules));
     } catch (err) {
@@ -77,7 +74,7 @@ const claimingModule: FastifyPluginAsyncZod<TasksOptions> = async (app, options)
     compress: false,
     schema: { tags: ['tasks'], summary: 'claimed → open (its claimer, or staff of the task)', params: IdParams, response: { 200: Task, ...errors } },
   }, async (request) => {
-    const userId = callers.get(request)!;
+    const userId = request.callerId;
     const released = await releaseOwnClaim(app.db, userId, request.params.id);
     if (released) return publicTask(released);
     const actor = await loadActor(app.db, userId);

@@ -34,16 +34,8 @@ export function ordersModule(gate: SoldOutGate, published: PublishedItems): Fast
  */
 function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPluginAsyncZod {
   return async (app) => {
-    const callers = new WeakMap<object, string>();
     const placements = orderPlacements(app.db, gate);
-    app.addHook('onRequest', (request, _reply, done) => {
-      try {
-        callers.set(request, app.bearerUserId(request));
-      } catch (err) {
-        return done(err as Error);
-      }
-      done();
-    });
+    app.addHook('onRequest', app.identifyCaller);
 
     app.post('/orders', {
       // An order or a refusal is ~1 KB or less: gzip would save no round trip and cost CPU on both ends, in the rush.
@@ -56,7 +48,7 @@ function placingModule(gate: SoldOutGate, published: PublishedItems): FastifyPlu
         response: { 201: Order, ...errors },
       },
     }, (request, reply) => {
-      const userId = callers.get(request)!;
+      const userId = request.callerId;
       const refusedItem = soldOutRefusal(app.db, userId, request.body, request.headers['idempotency-key'], gate);
       if (refusedItem !== null) {
         sendAppError(reply, outOfStockAnswer(refusedItem, null, 0));
