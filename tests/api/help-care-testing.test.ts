@@ -1,7 +1,7 @@
 // 求助 routed to the household's grid workers, the care roster, 核酸 testing rounds and the staff dashboard.
 import { eq, sql } from 'drizzle-orm';
 import { allNormalEntries } from '@linli/shared';
-import { auditLog, buildings, persons } from '@linli/server/db/schema/index';
+import { auditLog, buildings, careVisits, persons } from '@linli/server/db/schema/index';
 import { createTestApp, type TestApp } from '../support/app';
 import { demoHousehold, residentPhone, type DemoHousehold } from '../support/households';
 
@@ -79,6 +79,16 @@ describe('care roster', () => {
 
     const person = items[0]!;
     expect((await t.call(worker2, { method: 'POST', url: `/api/v1/persons/${person.personId}/care-visits`, payload: {} })).statusCode).toBe(404);
+    const visitsBefore = (await t.db.select().from(careVisits)).length;
+    const tomorrow = new Date(now.getTime() + 24 * 3600_000).toISOString();
+    const future = await t.call(worker1, { method: 'POST', url: `/api/v1/persons/${person.personId}/care-visits`, payload: { visitedAt: tomorrow } });
+    expect(future.statusCode).toBe(400);
+    expect(future.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'visitedAt' }] });
+    expect(await t.db.select().from(careVisits)).toHaveLength(visitsBefore);
+    const yesterday = new Date(now.getTime() - 24 * 3600_000).toISOString();
+    const late = await t.call(worker1, { method: 'POST', url: `/api/v1/persons/${person.personId}/care-visits`, payload: { visitedAt: yesterday, note: '补记' } });
+    expect(late.statusCode).toBe(201);
+    expect(late.json().visitedAt).toBe(yesterday);
     const visit = await t.call(worker1, { method: 'POST', url: `/api/v1/persons/${person.personId}/care-visits`, payload: { note: '送菜，血压正常' } });
     expect(visit.statusCode).toBe(201);
     expect(visit.json()).toMatchObject({ note: '送菜，血压正常', volunteerTaskId: null });

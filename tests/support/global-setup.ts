@@ -14,7 +14,10 @@ async function preparePostgresTemplate(url: string) {
       'SELECT datname FROM pg_database WHERE starts_with(datname, $2) OR (starts_with(datname, $3) AND datname <> $1)',
       [template, testDatabasePrefix, `linli_tpl_${checkoutTag}_`],
     );
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    for (const { datname } of stale.rows) {
+      if (ownerIsRunning(datname)) continue; // another jest run of this checkout, still using it
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
     if (exists.rowCount) return;
     const building = `${template}_building`;
@@ -33,6 +36,19 @@ async function preparePostgresTemplate(url: string) {
     await admin.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
   } finally {
     await admin.end();
+  }
+}
+
+/** A test database is named after the jest worker that made it (`<prefix><pid>_<random>`, see database.ts). */
+function ownerIsRunning(datname: string): boolean {
+  if (!datname.startsWith(testDatabasePrefix)) return false;
+  const pid = Number(datname.slice(testDatabasePrefix.length).split('_')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

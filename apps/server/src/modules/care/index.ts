@@ -9,12 +9,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { can } from '../../authorization/policy';
 import { selectRows } from '../../db/client';
 import { buildings, careVisits, households, persons, users } from '../../db/schema';
-import { notFound } from '../../errors';
+import { badRequest, notFound } from '../../errors';
 import { recordAudit } from '../audit/service';
 import type { FollowUpOptions } from '../checkins/follow-up-options';
 import { auditCommunityOf, requireStaff, withinStaffScopes } from '../checkins/staff-scope';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+
+/** A phone's clock may run a little ahead of the server's. */
+const visitClockSkewMs = 5 * 60_000;
 
 export const careModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app, options) => {
   app.addHook('onRequest', app.authenticate);
@@ -119,13 +122,18 @@ export const careModule: FastifyPluginAsyncZod<FollowUpOptions> = async (app, op
       .innerJoin(buildings, eq(buildings.id, households.buildingId))
       .where(eq(persons.id, request.params.id));
     if (!person || !can(request.actor, 'health.follow_up', person)) throw notFound('成员');
+    const now = options.now();
+    const visitedAt = request.body.visitedAt ? new Date(request.body.visitedAt) : now;
+    if (visitedAt.getTime() > now.getTime() + visitClockSkewMs) {
+      throw badRequest('VALIDATION_FAILED', '走访时间不能晚于现在', [{ field: 'visitedAt', in: 'body', message: 'must not be in the future' }]);
+    }
     const [visit] = await app.db
       .insert(careVisits)
       .values({
         personId: person.id,
         householdId: person.householdId,
         visitedBy: request.actor.userId,
-        visitedAt: request.body.visitedAt ? new Date(request.body.visitedAt) : options.now(),
+        visitedAt,
         note: request.body.note ?? null,
       })
       .returning();
