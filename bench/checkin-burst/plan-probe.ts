@@ -1,6 +1,6 @@
 // An experiment, not one of `pnpm bench`'s benches: the check-in write statement's plans and costs, custom (planned at
 // every execution, the plan cache's `auto` with array parameters) against generic (planned once per connection).
-// (1) EXPLAIN (ANALYZE, BUFFERS) of one batch of 15 submissions (45 entries) both ways, on statistics older than the
+// (1) EXPLAIN (ANALYZE, BUFFERS) of one batch of 14 submissions (42 entries) both ways, on statistics older than the
 // rows (as in a burst: autovacuum is off on the bench's server) and after ANALYZE; each in a transaction rolled back.
 // (2) The service called directly (no HTTP), rounds alternating custom and generic on one database, each round on a
 // day of its own: wall time per statement and PostgreSQL CPU per submission (the backends' /proc times).
