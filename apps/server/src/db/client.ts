@@ -17,27 +17,47 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 
 const dialect = new PgDialect();
 
-/**
- * A hot raw statement, written with `sql.placeholder(name)` for every value: its text is built once, and on
- * PostgreSQL it runs as a named prepared statement (parsed and planned once per connection). PGlite runs it plainly.
- */
 /** The text and values a prepared statement would send, for a bare yardstick outside the app (bench/). */
 export function statementText(build: () => SQL, values: Record<string, unknown>): { text: string; values: unknown[] } {
   const query = dialect.sqlToQuery(build());
   return { text: query.sql, values: fillPlaceholders(query.params, values) };
 }
 
-export function preparedStatement<Row>(name: string, build: () => SQL) {
+export interface PreparedStatementOptions {
+  /**
+   * Plan it once per connection, whatever the values: it runs on the connections of a small second pool whose sessions
+   * have `plan_cache_mode = force_generic_plan` (the main pool's statements keep `auto`). For a statement whose best
+   * plan does not depend on its values, which `auto` would still re-plan at every execution: with array parameters a
+   * custom plan knows their sizes and always looks cheaper than the generic one, costed for 100 elements each.
+   */
+  genericPlan?: boolean;
+}
+
+interface QueryClient {
+  query: (...args: unknown[]) => Promise<{ rows: unknown[] }>;
+  totalCount?: number;
+}
+
+/** For each main pool, the pool its `genericPlan` statements run on. */
+const genericPlanPools = new WeakMap<object, QueryClient>();
+
+/**
+ * A hot raw statement, written with `sql.placeholder(name)` for every value: its text is built once, and on
+ * PostgreSQL it runs as a named prepared statement (parsed once per connection; planned at each execution unless
+ * `genericPlan`). PGlite runs it plainly.
+ */
+export function preparedStatement<Row>(name: string, build: () => SQL, options: PreparedStatementOptions = {}) {
   let query: { sql: string; params: unknown[] } | undefined;
   return async (db: Database, values: Record<string, unknown>): Promise<Row[]> => {
     query ??= dialect.sqlToQuery(build());
     const params = fillPlaceholders(query.params, values);
-    const client = (db as { $client?: { query: (...args: unknown[]) => Promise<{ rows: Row[] }>; totalCount?: number } }).$client;
+    const client = (db as { $client?: QueryClient }).$client;
     if (!client) throw new Error(`preparedStatement ${name}: needs the database, not a transaction`);
-    const result = typeof client.totalCount === 'number'
-      ? await client.query({ name, text: query.sql, values: params })
-      : await client.query(query.sql, params.map((p) => (Array.isArray(p) ? arrayLiteral(p) : p)));
-    return result.rows;
+    if (typeof client.totalCount !== 'number') {
+      return (await client.query(query.sql, params.map((p) => (Array.isArray(p) ? arrayLiteral(p) : p)))).rows as Row[];
+    }
+    const pool = (options.genericPlan && genericPlanPools.get(client)) || client;
+    return (await pool.query({ name, text: query.sql, values: params })).rows as Row[];
   };
 }
 
@@ -66,11 +86,16 @@ export async function openDatabase(
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
     const pool = new pg.Pool({ connectionString: config.url, max: 20, connectionTimeoutMillis: 5000 });
-    // A terminated connection (database restart) must not crash the process; the next query reconnects.
-    pool.on('error', (err) => log.error({ err }, 'idle PostgreSQL connection failed; it will be replaced'));
-    // A connection that dies while checked out (inside a transaction) emits 'error' on its client, which the pool does
-    // not listen to then: unheard, it crashed the process. Its query fails by itself and the pool drops it on release.
-    pool.on('connect', (client) => client.on('error', (err) => log.error({ err }, 'PostgreSQL connection failed; it will be replaced')));
+    // Two: the statements that use it are group-committed, one batch at the database at a time.
+    const genericPlanPool = new pg.Pool({ connectionString: config.url, max: 2, connectionTimeoutMillis: 5000, options: '-c plan_cache_mode=force_generic_plan' });
+    for (const p of [pool, genericPlanPool]) {
+      // A terminated connection (database restart) must not crash the process; the next query reconnects.
+      p.on('error', (err) => log.error({ err }, 'idle PostgreSQL connection failed; it will be replaced'));
+      // A connection that dies while checked out (inside a transaction) emits 'error' on its client, which the pool
+      // does not listen to then: unheard, it crashed the process. Its query fails by itself and the pool drops it.
+      p.on('connect', (client) => client.on('error', (err) => log.error({ err }, 'PostgreSQL connection failed; it will be replaced')));
+    }
+    genericPlanPools.set(pool, genericPlanPool);
     const db = drizzle(pool, { schema }) as unknown as Database;
     return {
       kind: 'postgres',
@@ -90,6 +115,7 @@ export async function openDatabase(
         await pool.query('SELECT 1');
       },
       async close() {
+        await genericPlanPool.end();
         await pool.end();
       },
     };

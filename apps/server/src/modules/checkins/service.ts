@@ -74,7 +74,7 @@ const value = (name: string) => sql.placeholder(name);
 // all committed together. A refused submission writes nothing. No person appears twice in a batch (see
 // `nextBatch`), so no row is upserted twice by one statement; rows are locked in person order, check-ins before alerts,
 // so concurrent batches never deadlock.
-const submitBatchStatement = preparedStatement<SubmissionRow & { sub: number }>('submit_household_checkins', () => sql`
+const submitBatchQuery = () => sql`
     WITH submission AS (
       SELECT * FROM unnest(${value('userIds')}::uuid[], ${value('entryCounts')}::int[], ${value('days')}::date[], ${value('nows')}::timestamptz[])
         WITH ORDINALITY AS s(user_id, entry_count, day, submitted_at, sub)
@@ -87,12 +87,10 @@ const submitBatchStatement = preparedStatement<SubmissionRow & { sub: number }>(
       ) AS i(sub, person_id, temperature_tenths, symptoms, antigen, antigen_photo_url, quarantine, note, reasons)
     ),
     target AS (
-      SELECT i.*, s.user_id, s.day, s.submitted_at, p.household_id, b.id AS building_id, b.grid_id, b.community_id
+      SELECT i.*, s.user_id, s.day, s.submitted_at, p.household_id
       FROM input i
       JOIN submission s ON s.sub = i.sub
       JOIN ${persons} p ON p.id = i.person_id
-      JOIN ${households} h ON h.id = p.household_id
-      JOIN ${buildings} b ON b.id = h.building_id
       -- An approved binding of the caller to the person's household, probed by index entry by entry: the LIMIT keeps
       -- it a per-entry lookup, where an EXISTS became a semi-join that PostgreSQL, on stale statistics (a table filled
       -- since its last ANALYZE), ran as a hash of every approved binding (~11 ms of a 20 ms statement at 10,000).
@@ -122,10 +120,14 @@ const submitBatchStatement = preparedStatement<SubmissionRow & { sub: number }>(
     ),
     opened AS (
       -- A second alarming submission the same day updates the person's alert (the worst reading stays visible).
+      -- Only these few entries need their building's grid and community.
       INSERT INTO ${alerts} (community_id, grid_id, building_id, household_id, day, person_id, reasons, temperature_tenths, created_at)
-      SELECT community_id, grid_id, building_id, household_id, day, person_id, reasons, temperature_tenths, submitted_at
-      FROM accepted WHERE jsonb_array_length(reasons) > 0
-      ORDER BY person_id
+      SELECT b.community_id, b.grid_id, b.id, a.household_id, a.day, a.person_id, a.reasons, a.temperature_tenths, a.submitted_at
+      FROM accepted a
+      JOIN ${households} h ON h.id = a.household_id
+      JOIN ${buildings} b ON b.id = h.building_id
+      WHERE jsonb_array_length(a.reasons) > 0
+      ORDER BY a.person_id
       ON CONFLICT (person_id, day) DO UPDATE SET
         reasons = (SELECT jsonb_agg(DISTINCT r) FROM jsonb_array_elements(alerts.reasons || excluded.reasons) r),
         temperature_tenths = greatest(alerts.temperature_tenths, excluded.temperature_tenths)
@@ -146,10 +148,17 @@ const submitBatchStatement = preparedStatement<SubmissionRow & { sub: number }>(
     FROM verdict v
     LEFT JOIN written_by_submission w ON w.sub = v.sub
     LEFT JOIN opened_by_submission o ON o.sub = v.sub
-    ORDER BY v.sub`);
+    ORDER BY v.sub`;
+
+// One plan per connection: the statement's best plan is the same whatever the batch (an index probe per entry), and
+// re-planning it at every execution about doubled PostgreSQL's CPU for a submission sent alone (plan-probe in bench/).
+const submitBatchStatement = {
+  generic: preparedStatement<SubmissionRow & { sub: number }>('submit_household_checkins', submitBatchQuery, { genericPlan: true }),
+  custom: preparedStatement<SubmissionRow & { sub: number }>('submit_household_checkins', submitBatchQuery),
+};
 
 /** Sends a batch of submissions as one statement; answers each with its row, or `nextBatch`. */
-async function sendBatch(db: Database, batch: Submission[]): Promise<(SubmissionRow | typeof nextBatch)[]> {
+async function sendBatch(db: Database, batch: Submission[], genericPlan: boolean): Promise<(SubmissionRow | typeof nextBatch)[]> {
   const seen = new Set<string>();
   const placeOf: number[] = [];
   const userIds: string[] = [], entryCounts: number[] = [], days: string[] = [], nows: string[] = [];
@@ -179,7 +188,7 @@ async function sendBatch(db: Database, batch: Submission[]): Promise<(Submission
       reasons.push(jsonOf(submission.reasons[k]!));
     });
   }
-  const rows = await submitBatchStatement(db, {
+  const rows = await submitBatchStatement[genericPlan ? 'generic' : 'custom'](db, {
     userIds, entryCounts, days, nows, subs, personIds, temperatures, symptoms, antigens, photos, quarantines, notes, reasons,
   });
   if (rows.length !== userIds.length) throw new Error(`submit_household_checkins: ${rows.length} verdicts for ${userIds.length} submissions`);
@@ -225,6 +234,8 @@ export interface HouseholdCheckinSubmitterOptions {
   maxInFlight: number;
   /** A submission that waits longer for its turn gets 503. */
   maxWaitMs: number;
+  /** The statement planned once per connection (the default) or, false, at every execution: for A/B experiments. */
+  genericPlan?: boolean;
 }
 
 // One statement at the database at a time: the rest gather behind it, so a burst becomes few, large statements (in
@@ -241,7 +252,7 @@ export class HouseholdCheckinSubmitter {
   private readonly batcher: StatementBatcher<Submission, SubmissionRow | typeof nextBatch>;
 
   constructor(db: Database, options: HouseholdCheckinSubmitterOptions = householdCheckinBatching) {
-    this.batcher = new StatementBatcher((batch) => sendBatch(db, batch), { ...options, busyMessage: '打卡人数较多，请稍后重试' });
+    this.batcher = new StatementBatcher((batch) => sendBatch(db, batch, options.genericPlan ?? true), { ...options, busyMessage: '打卡人数较多，请稍后重试' });
   }
 
   /** Sizes of the batches sent (for tests and benches). */
