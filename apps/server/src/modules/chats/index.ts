@@ -19,6 +19,13 @@ import { inProcessSendRateLimiter, redisSendRateLimiter } from './send-limit';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody };
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** On a chat post: the send budget's answer, null when the caller may send, else the 429 to answer with. */
+    sendBudget: Promise<unknown> | null;
+  }
+}
+
 export interface ChatsModuleOptions {
   imageStore: ImageStore;
   sendLimit: { max: number; windowMs: number };
@@ -37,6 +44,12 @@ const postingModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opt
   app.addHook('onRequest', app.identifyCaller);
   const { max, windowMs } = opts.sendLimit;
   const sendRate = app.redis ? redisSendRateLimiter(app.redis, max, windowMs, app.log) : inProcessSendRateLimiter(max, windowMs);
+  // The send budget is asked for as soon as the caller is known, so its answer (a Redis round trip with REDIS_URL)
+  // comes back while the body is read and validated rather than after. Asking has no effect on the budget.
+  app.decorateRequest('sendBudget', null);
+  app.addHook('onRequest', async (request) => {
+    request.sendBudget = sendRate.check(request.callerId).then(() => null, (err: unknown) => err);
+  });
 
   app.post('/chats/:id/messages', {
     // The answer is one message (~0.6 KB): gzip would save no round trip and cost CPU on both ends.
@@ -47,7 +60,7 @@ const postingModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opt
       params: ChatParams, body: PostMessageBody, response: { 200: ChatMessage, 201: ChatMessage, ...errors },
     },
   }, async (request, reply) => {
-    const { message, created } = await postMessage({ db: app.db, realtime: app.realtime, sendRate }, request.callerId, request.params.id, request.body);
+    const { message, created } = await postMessage({ db: app.db, realtime: app.realtime, sendRate }, request.callerId, request.params.id, request.body, request.sendBudget!);
     return reply.status(created ? 201 : 200).send(message);
   });
 };

@@ -60,11 +60,15 @@ export interface PostContext {
 /**
  * A member's post, the chat's hot path: one statement checks (membership, idempotency, mute, image, quote, send
  * budget), allocates the seq, inserts and reads the message back; the live sockets get it before the answer is
- * written, and the send budget counts it after.
+ * written, and the send budget counts it after. `sendBudget`: the budget's answer if already asked for (null, or the
+ * 429 to throw).
  */
-export async function postMessage(ctx: PostContext, userId: string, groupId: string, body: PostMessageBody): Promise<{ message: ChatMessage; created: boolean }> {
+export async function postMessage(
+  ctx: PostContext, userId: string, groupId: string, body: PostMessageBody,
+  sendBudget: Promise<unknown> = ctx.sendRate.check(userId).then(() => null, (err: unknown) => err),
+): Promise<{ message: ChatMessage; created: boolean }> {
   const { db } = ctx;
-  const limited = await ctx.sendRate.check(userId).then(() => null, (err: unknown) => err);
+  const limited = await sendBudget;
   let row: PostRow | undefined;
   try {
     [row] = await postMessageStatement(db, {
