@@ -15,14 +15,14 @@ import type { ImageStore } from './image-store';
 import { groupsOf, lastMessages, memberBuildingIds, messagePage } from './queries';
 import { groupMembers } from './members';
 import { accessToGroup, markRead, muteMember, postMessage, recallMessage } from './service';
-import { inProcessSendRateLimiter, redisSendRateLimiter } from './send-limit';
+import { askSendBudget, inProcessSendRateLimiter, redisSendRateLimiter, type SendBudget } from './send-limit';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody };
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** On a chat post: the send budget's answer, null when the caller may send, else the 429 to answer with. */
-    sendBudget: Promise<unknown> | null;
+    /** On a chat post: the send taken from the caller's budget, or the 429 to answer with. */
+    sendBudget: Promise<SendBudget> | null;
   }
 }
 
@@ -44,11 +44,15 @@ const postingModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opt
   app.addHook('onRequest', app.identifyCaller);
   const { max, windowMs } = opts.sendLimit;
   const sendRate = app.redis ? redisSendRateLimiter(app.redis, max, windowMs, app.log) : inProcessSendRateLimiter(max, windowMs);
-  // The send budget is asked for as soon as the caller is known, so its answer (a Redis round trip with REDIS_URL)
-  // comes back while the body is read and validated rather than after. Asking has no effect on the budget.
+  // The send is taken from the budget as soon as the caller is known, so the answer (a Redis round trip with
+  // REDIS_URL) comes back while the body is read and validated rather than after; a post that creates no message,
+  // also one refused before its handler ran (bad input), gives it back.
   app.decorateRequest('sendBudget', null);
   app.addHook('onRequest', async (request) => {
-    request.sendBudget = sendRate.check(request.callerId).then(() => null, (err: unknown) => err);
+    request.sendBudget = askSendBudget(sendRate, request.callerId);
+  });
+  app.addHook('onResponse', async (request) => {
+    await (await request.sendBudget)?.reservation?.release();
   });
 
   app.post('/chats/:id/messages', {
