@@ -4,6 +4,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { ask, stopChild } from './child';
+import type { FanoutClientsRequest } from './fanout-clients';
 
 /** Opens `count` sockets, 250 at a time; `onMessage(data)` for each frame. Resolves once all are open. */
 export async function openSockets(url: (i: number) => string, count: number, onMessage?: (data: string) => void, afterOpen?: (ws: WebSocket) => void) {
@@ -38,17 +39,26 @@ export function messageIdOf(frame: string): string | null {
 }
 
 /**
- * Counts hits per key; `when(key, n)` resolves with the time the n-th hit arrived, also when it is asked after that
- * (a sender learns a message's id from its POST's answer, which may be read after the sockets' copies).
+ * Milliseconds on the machine's monotonic clock (`process.hrtime`, CLOCK_MONOTONIC on Linux): one clock for every
+ * process, so a time taken in one process can be subtracted from one taken in another.
  */
-export function tracker() {
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/**
+ * Counts hits per key; `when(key, n)` resolves with the time the n-th hit arrived, also when it is asked after that
+ * (a sender learns a message's id from its POST's answer, which may be read after the sockets' copies). Times are
+ * `clock()`'s: this process's `performance.now()` unless another is given.
+ */
+export function tracker(clock: () => number = () => performance.now()) {
   const counts = new Map<string, number>();
   /** When each key's latest hit arrived. */
   const lastAt = new Map<string, number>();
   const waiters = new Map<string, { target: number; resolve: (t: number) => void }>();
   return {
     hit(key: string) {
-      const now = performance.now();
+      const now = clock();
       const n = (counts.get(key) ?? 0) + 1;
       counts.set(key, n);
       lastAt.set(key, now);
@@ -61,7 +71,7 @@ export function tracker() {
     when(key: string, target: number): Promise<number> {
       const n = counts.get(key) ?? 0;
       // Reached already: the time of the hit that reached it (exact when no more than `target` hits come, as here).
-      if (n >= target) return Promise.resolve(n === target ? lastAt.get(key)! : performance.now());
+      if (n >= target) return Promise.resolve(n === target ? lastAt.get(key)! : clock());
       return new Promise((resolve) => waiters.set(key, { target, resolve }));
     },
     count(key: string): number {
@@ -92,5 +102,30 @@ export function idleClients() {
       return ask<{ opened: number; clientBytesPerSocket: number }>(child, { open: { urls, resume } }, 'idle clients');
     },
     close: () => stopChild(child, { close: true }),
+  };
+}
+
+export type FanoutClients = ReturnType<typeof fanoutClients>;
+
+/**
+ * The measuring clients of a fan-out (and the sender of its posts) in a child process (`fanout-clients.ts`), so their
+ * frame handling and garbage stay off the measured servers' event loops. Its times are `monotonicMs()`.
+ */
+export function fanoutClients() {
+  const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+  const request = <T>(message: FanoutClientsRequest) => ask<T>(child, message, 'fanout clients');
+  return {
+    /** Adds one socket per url to `group`; the group's size once all are open. */
+    open: (group: string, urls: string[], resume: boolean) => request<{ opened: number }>({ open: { group, urls, resume } }),
+    /** One POST by the child, timed from the call until every socket of `group` has the message. */
+    post: (group: string, url: string, token: string, body: string) =>
+      request<{ id: string; startedAt: number; reachedAt: number }>({ post: { group, url, token, body } }),
+    /** The bodies posted `concurrency` at a time; from the first call until every socket of `group` has them all. */
+    burst: (group: string, url: string, token: string, bodies: string[], concurrency: number) =>
+      request<{ startedAt: number; doneAt: number }>({ burst: { group, url, token, bodies, concurrency } }),
+    /** When the last socket of `group` had each id. */
+    reached: (group: string, ids: string[]) => request<{ at: number[] }>({ reached: { group, ids } }),
+    close: (group: string) => request<{ closed: true }>({ close: { group } }),
+    exit: () => stopChild(child, { exit: true }),
   };
 }

@@ -75,6 +75,28 @@ if (redisUrl) {
     expect((await post(b, token)).statusCode).toBe(429);
   });
 
+  it('posts arriving at once through both instances cannot both take the last sends: 6 at the same moment, 3 written', async () => {
+    const { token } = await t.login('13801120100');
+    const before = (await messagesOf('13801120100')).length;
+    const codes = (await Promise.all([t.app, b, t.app, b, t.app, b].map((app) => post(app, token)))).map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 201)).toHaveLength(limit);
+    expect(codes.filter((c) => c === 429)).toHaveLength(6 - limit);
+    expect(await messagesOf('13801120100')).toHaveLength(before + limit);
+  });
+
+  it('a post refused for bad input, by either instance, gives its send back', async () => {
+    const { token } = await t.login('13801120200');
+    for (const app of [t.app, b, t.app, b]) {
+      const bad = await app.inject({
+        method: 'POST', url: `/api/v1/chats/${building1}/messages`, headers: { authorization: `Bearer ${token}` },
+        payload: { clientId: `bad-${++posted}`, text: '' },
+      });
+      expect(bad.statusCode).toBe(400);
+    }
+    for (const app of [b, t.app, b]) expect((await post(app, token)).statusCode).toBe(201);
+    expect((await post(t.app, token)).statusCode).toBe(429);
+  });
+
   it('log-in attempts per phone count across both instances', async () => {
     const phone = '13801130100';
     const codes = [];
@@ -93,5 +115,27 @@ if (redisUrl) {
     for (let n = 0; n < limit; n++) expect((await devLogin(t.app, phone)).statusCode).toBe(200);
     expect((await devLogin(t.app, phone)).statusCode).toBe(429);
     expect((await devLogin(b, phone)).statusCode).toBe(200);
+  });
+
+  it('posts arriving at once cannot both take the last sends: 6 at the same moment, 3 written', async () => {
+    const { token } = await t.login('13801120100');
+    const before = (await messagesOf('13801120100')).length;
+    const codes = (await Promise.all(Array.from({ length: 6 }, () => post(t.app, token)))).map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 201)).toHaveLength(limit);
+    expect(codes.filter((c) => c === 429)).toHaveLength(6 - limit);
+    expect(await messagesOf('13801120100')).toHaveLength(before + limit);
+  });
+
+  it('a post refused for bad input gives its send back', async () => {
+    const { token } = await t.login('13801120200');
+    for (let n = 0; n < limit + 1; n++) {
+      const bad = await t.app.inject({
+        method: 'POST', url: `/api/v1/chats/${building1}/messages`, headers: { authorization: `Bearer ${token}` },
+        payload: { clientId: `bad-${++posted}`, text: '' },
+      });
+      expect(bad.statusCode).toBe(400);
+    }
+    for (let n = 0; n < limit; n++) expect((await post(t.app, token)).statusCode).toBe(201);
+    expect((await post(t.app, token)).statusCode).toBe(429);
   });
 }

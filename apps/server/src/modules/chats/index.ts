@@ -15,9 +15,16 @@ import type { ImageStore } from './image-store';
 import { groupsOf, lastMessages, memberBuildingIds, messagePage } from './queries';
 import { groupMembers } from './members';
 import { accessToGroup, markRead, muteMember, postMessage, recallMessage } from './service';
-import { inProcessSendRateLimiter, redisSendRateLimiter } from './send-limit';
+import { askSendBudget, inProcessSendRateLimiter, redisSendRateLimiter, type SendBudget } from './send-limit';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** On a chat post: the send taken from the caller's budget, or the 429 to answer with. */
+    sendBudget: Promise<SendBudget> | null;
+  }
+}
 
 export interface ChatsModuleOptions {
   imageStore: ImageStore;
@@ -37,6 +44,16 @@ const postingModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opt
   app.addHook('onRequest', app.identifyCaller);
   const { max, windowMs } = opts.sendLimit;
   const sendRate = app.redis ? redisSendRateLimiter(app.redis, max, windowMs, app.log) : inProcessSendRateLimiter(max, windowMs);
+  // The send is taken from the budget as soon as the caller is known, so the answer (a Redis round trip with
+  // REDIS_URL) comes back while the body is read and validated rather than after; a post that creates no message,
+  // also one refused before its handler ran (bad input), gives it back.
+  app.decorateRequest('sendBudget', null);
+  app.addHook('onRequest', async (request) => {
+    request.sendBudget = askSendBudget(sendRate, request.callerId);
+  });
+  app.addHook('onResponse', async (request) => {
+    await (await request.sendBudget)?.reservation?.release();
+  });
 
   app.post('/chats/:id/messages', {
     // The answer is one message (~0.6 KB): gzip would save no round trip and cost CPU on both ends.
@@ -47,7 +64,7 @@ const postingModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opt
       params: ChatParams, body: PostMessageBody, response: { 200: ChatMessage, 201: ChatMessage, ...errors },
     },
   }, async (request, reply) => {
-    const { message, created } = await postMessage({ db: app.db, realtime: app.realtime, sendRate }, request.callerId, request.params.id, request.body);
+    const { message, created } = await postMessage({ db: app.db, realtime: app.realtime, sendRate }, request.callerId, request.params.id, request.body, request.sendBudget!);
     return reply.status(created ? 201 : 200).send(message);
   });
 };

@@ -9,7 +9,7 @@ import { chatGroups, chatMessages, chatMutes, chatReadMarks, users } from '../..
 import { AppError, badRequest, forbidden, notFound } from '../../errors';
 import type { Realtime } from '../../plugins/realtime';
 import { messageById, postMessageStatement, toChatMessage, type MessageRow, type PostRow } from './queries';
-import type { SendRateLimiter } from './send-limit';
+import { askSendBudget, type SendBudget, type SendRateLimiter } from './send-limit';
 
 export interface GroupAccess {
   scope: { communityId: string; gridId: string; buildingId: string };
@@ -60,11 +60,27 @@ export interface PostContext {
 /**
  * A member's post, the chat's hot path: one statement checks (membership, idempotency, mute, image, quote, send
  * budget), allocates the seq, inserts and reads the message back; the live sockets get it before the answer is
- * written, and the send budget counts it after.
+ * written. `sendBudget`: the send already taken from the caller's budget (kept if a message is created, else given
+ * back before answering), or the 429.
  */
-export async function postMessage(ctx: PostContext, userId: string, groupId: string, body: PostMessageBody): Promise<{ message: ChatMessage; created: boolean }> {
-  const { db } = ctx;
-  const limited = await ctx.sendRate.check(userId).then(() => null, (err: unknown) => err);
+export async function postMessage(
+  ctx: PostContext, userId: string, groupId: string, body: PostMessageBody,
+  sendBudget: Promise<SendBudget> = askSendBudget(ctx.sendRate, userId),
+): Promise<{ message: ChatMessage; created: boolean }> {
+  const budget = await sendBudget;
+  try {
+    const message = await createMessage(ctx.db, userId, groupId, body, budget.refused ?? null);
+    if (!message.created) return message;
+    budget.reservation!.keep();
+    await ctx.realtime.publishToBuildingGroup(groupId, { type: 'message', message: message.message }, message.message.seq);
+    return message;
+  } finally {
+    await budget.reservation?.release();
+  }
+}
+
+/** The post statement and its answer: the message created, the one a re-sent clientId already made, or the refusal. */
+async function createMessage(db: Database, userId: string, groupId: string, body: PostMessageBody, limited: unknown): Promise<{ message: ChatMessage; created: boolean }> {
   let row: PostRow | undefined;
   try {
     [row] = await postMessageStatement(db, {
@@ -91,10 +107,7 @@ export async function postMessage(ctx: PostContext, userId: string, groupId: str
   if (!row.image_ok) throw badRequest('VALIDATION_FAILED', '图片不存在，请重新上传', [{ field: 'imageId', in: 'body', message: 'unknown image' }]);
   if (!row.reply_ok) throw badRequest('VALIDATION_FAILED', '回复的消息不存在', [{ field: 'replyToId', in: 'body', message: 'unknown message in this group' }]);
   if (row.id === null) throw new Error('chat post: every check passed but no message was written');
-  const message = toChatMessage(row as MessageRow);
-  await ctx.realtime.publishToBuildingGroup(groupId, { type: 'message', message }, message.seq);
-  await ctx.sendRate.record(userId);
-  return { message, created: true };
+  return { message: toChatMessage(row as MessageRow), created: true };
 }
 
 /** A message from the system (delivery arrived, a notice, …) into a building's group, pushed to its members. */
