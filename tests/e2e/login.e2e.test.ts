@@ -40,7 +40,9 @@ test('a grid worker reveals a masked phone to call; the admin sees the reveal in
   const page = await openPhonePage(product.browser);
   await logInAs(page, product.url, '13900000001');
   await page.locator('.role-tab-bar').getByText('住户').click();
-  await page.locator('.taro_page >> visible=true').last().getByText('1号楼', { exact: true }).click();
+  // 工作台's completion bars also say 1号楼 and stay visible until 住户 has slid in: wait for 住户's own page.
+  const residentsPage = page.locator('.taro_page >> visible=true', { hasText: '导入住户名册（CSV）' });
+  await residentsPage.getByText('1号楼', { exact: true }).click();
   await page.locator('.building__room >> visible=true').first().click(); // 1单元 101
 
   const visible = page.locator('.taro_page >> visible=true').last();
