@@ -21,7 +21,8 @@ import { fanoutClients, idleClients, monotonicMs, settledMemory, type FanoutClie
 import type { ServerStats } from './server-process';
 
 const socketCount = 500;
-const messages = 100;
+// 300, not 100: of 100 samples the p99 is the second-worst message, one GC pause or fsync hiccup on either side.
+const messages = 300;
 const throughputMessages = 200;
 const idleSockets = 5000;
 
@@ -382,7 +383,7 @@ export async function runChatFanoutBench(): Promise<BenchResult[]> {
   console.log(`chat-fanout: ours end-to-end p50 ${f.p50.toFixed(1)} ms p99 ${f.p99.toFixed(1)} ms; hub→all p50 ${f.hubP50.toFixed(1)} p99 ${f.hubP99.toFixed(1)}; bare p50 ${bare.p50.toFixed(1)} p99 ${bare.p99.toFixed(1)}`);
   const results: BenchResult[] = [
     { figure: 'chat: POST → all 500 sockets, p50', ours: f.p50, ceiling: bare.p50, unit: 'ms', ratio: bare.p50 / f.p50, note: 'ours includes the HTTP request, auth, the database transaction and serialisation; the ceiling is only the broadcast' },
-    { figure: 'chat: POST → all 500 sockets, p99', ours: f.p99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.p99, target: targetMet('≥ 0.8 (p99 to all 500 within 1.25× the bare broadcast)', bare.p99 / f.p99 >= 0.8), note: 'each message alternates with one bare broadcast; both sides\' 500 sockets and the sender in one child process, the bare server in another' },
+    { figure: 'chat: POST → all 500 sockets, p99', ours: f.p99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.p99, target: targetMet('≥ 0.8 (p99 to all 500 within 1.25× the bare broadcast)', bare.p99 / f.p99 >= 0.8), note: `${messages} messages, each alternating with one bare broadcast; both sides' 500 sockets and the sender in one child process, the bare server in another` },
     { figure: 'chat: fan-out only (hub → all 500), p50', ours: f.hubP50, ceiling: bare.p50, unit: 'ms', ratio: bare.p50 / f.hubP50 },
     { figure: 'chat: fan-out only (hub → all 500), p99', ours: f.hubP99, ceiling: bare.p99, unit: 'ms', ratio: bare.p99 / f.hubP99, note: 'the fan-out part alone (from the hub\'s deliver(), after the transaction); the issue\'s 1.25× is asked of POST → all' },
     { figure: 'chat: messages/s delivered to all 500', ours: f.perSecond, ceiling: bare.perSecond, unit: 'msg/s', ratio: f.perSecond / bare.perSecond },

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { AppConfig } from '../config';
+import { releaseConnectionWhenBeginFails } from './pooled-transaction';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -83,8 +84,10 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     const { default: pg } = await import('pg');
-    const { drizzle } = await import('drizzle-orm/node-postgres');
+    const nodePostgres = await import('drizzle-orm/node-postgres');
+    const { drizzle } = nodePostgres;
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    releaseConnectionWhenBeginFails(nodePostgres);
     const pool = new pg.Pool({ connectionString: config.url, max: 20, connectionTimeoutMillis: 5000 });
     // Two: the statements that use it are group-committed, one batch at the database at a time.
     const genericPlanPool = new pg.Pool({ connectionString: config.url, max: 2, connectionTimeoutMillis: 5000, options: '-c plan_cache_mode=force_generic_plan' });
