@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { selectRows } from '@linli/server/db/client';
-import { auditLog, buildings, communities, households, passes, passTrips, roleAssignments, users } from '@linli/server/db/schema/index';
+import { auditLog, buildings, communities, households, passes, passTokenUses, passTrips, roleAssignments, users } from '@linli/server/db/schema/index';
+import { purgeUsedPassNonces, usedPassNonceKeptMs } from '@linli/server/jobs/pass-nonce-purge';
 import { passTokenKey, signPassToken } from '@linli/server/modules/passes/token';
 import { createTestApp, type TestApp } from '../support/app';
 import { clearPassesAndReserves } from '../support/passes';
@@ -365,5 +366,27 @@ describe('gate scans', () => {
     expect(actions.filter((a) => a === 'pass.scan')).toHaveLength(4);
     expect(actions).toContain('pass.issue');
     expect(actions).toContain('pass.scan.refused');
+  });
+});
+
+describe('used tokens', () => {
+  it('keeps a scanned token refused while it could still be replayed; the daily purge deletes nonces a day old', async () => {
+    const [pass] = await t.db.select().from(passes).where(and(eq(passes.householdId, household102), eq(passes.status, 'active')));
+    const token = await tokenFor(pass!.id, phones.neighbour);
+    expect((await scan(token, 'out')).statusCode).toBe(201);
+    const nonces = async () => (await t.db.select().from(passTokenUses)).map((u) => u.nonce);
+    const scanned = await nonces();
+    expect(scanned.length).toBeGreaterThan(0);
+    const old = { nonce: randomBytes(8).toString('hex'), passId: pass!.id, usedAt: new Date(Date.now() - usedPassNonceKeptMs - 60_000) };
+    await t.db.insert(passTokenUses).values(old);
+
+    expect(await purgeUsedPassNonces(t.db, new Date())).toBe(1);
+    expect((await nonces()).sort()).toEqual([...scanned].sort());
+    expect((await scan(token, 'in')).json().error.code).toBe('PASS_TOKEN_REPLAYED');
+
+    const dayAfter = new Date(Date.now() + usedPassNonceKeptMs + 60_000);
+    expect(await purgeUsedPassNonces(t.db, dayAfter)).toBe(scanned.length);
+    expect(await nonces()).toEqual([]);
+    expect(await purgeUsedPassNonces(t.db, dayAfter)).toBe(0);
   });
 });

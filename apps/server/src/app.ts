@@ -36,6 +36,7 @@ import { dashboardModule } from './modules/dashboard';
 import { helpRequestsModule } from './modules/help-requests';
 import { testingRoundsModule } from './modules/testing-rounds';
 import { scheduleHealthRetention } from './jobs/health-retention';
+import { schedulePassNoncePurge } from './jobs/pass-nonce-purge';
 import { passesModule } from './modules/passes';
 import { passTokenKey } from './modules/passes/token';
 import { reservesModule } from './modules/reserves';
@@ -183,6 +184,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   }, { prefix: '/api/v1' });
   scheduleClaimExpiry(app);
   scheduleHealthRetention(app, { retentionDays: config.healthRetentionDays, now: options.now ?? (() => new Date()) });
+  schedulePassNoncePurge(app, options.now ?? (() => new Date()));
 
   await app.register(h5Plugin, { root: config.h5Dir ?? join(findRepoRoot(), 'apps/miniprogram/dist/h5') });
   return app;

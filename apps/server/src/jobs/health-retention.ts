@@ -7,9 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/client';
 import { selectRows } from '../db/client';
 import { alerts, checkins } from '../db/schema';
+import { scheduleDaily } from './daily';
 
 const retentionLockKey = 7471005;
-const dayMs = 24 * 60 * 60 * 1000;
 
 export interface PurgeResult {
   ran: boolean;
@@ -35,22 +35,8 @@ export async function purgeExpiredHealthData(db: Database, options: { now: Date;
 
 /** Runs the purge a minute after start and then once a day, on every instance (the lock makes one do the work). */
 export function scheduleHealthRetention(app: FastifyInstance, options: { retentionDays: number; now: () => Date }) {
-  let timer: NodeJS.Timeout | null = null;
-  const run = async () => {
-    try {
-      const result = await purgeExpiredHealthData(app.db, { now: options.now(), retentionDays: options.retentionDays });
-      if (result.ran) app.log.info(result, 'health retention purge');
-    } catch (err) {
-      app.log.error({ err }, 'health retention purge failed; retrying tomorrow');
-    }
-    timer = setTimeout(run, dayMs);
-    timer.unref();
-  };
-  app.addHook('onReady', async () => {
-    timer = setTimeout(run, 60_000);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    if (timer) clearTimeout(timer);
+  scheduleDaily(app, 'health retention purge', async () => {
+    const result = await purgeExpiredHealthData(app.db, { now: options.now(), retentionDays: options.retentionDays });
+    if (result.ran) app.log.info(result, 'health retention purge');
   });
 }
