@@ -161,6 +161,30 @@ describe('re-import', () => {
   });
 });
 
+describe('audit', () => {
+  const importEntries = () => selectRows<{ actor_id: string; subject_type: string; details: Record<string, number> }>(
+    t.db,
+    sql`SELECT actor_id, subject_type, details FROM audit_log WHERE action = 'households.import' ORDER BY created_at`,
+  );
+
+  it('logs each import that wrote persons (who, how many), not a dry run or a refused file', async () => {
+    const before = (await importEntries()).length;
+    const file = csv('2号楼,2,901,东方不败,户主,1970,否,,13855556666', '2号楼,2,901,杨莲亭,配偶,1972,否,,');
+    expect((await upload(phones.gridWorker1, file, { query: '?dryRun=true' })).statusCode).toBe(200);
+    expect((await upload(phones.gridWorker1, csv('2号楼,2,902,无名,表哥,1970,否,,'))).statusCode).toBe(400);
+    expect(await importEntries()).toHaveLength(before);
+
+    expect((await upload(phones.gridWorker1, file)).statusCode).toBe(200);
+    const entries = await importEntries();
+    expect(entries).toHaveLength(before + 1);
+    expect(entries.at(-1)).toEqual({
+      actor_id: (await t.login(phones.gridWorker1)).userId,
+      subject_type: 'community',
+      details: { persons: 2, created: 2, updated: 0, households: 1 },
+    });
+  });
+});
+
 describe('bad rows', () => {
   it('reports every bad line with its reason and writes nothing, not even the good rows', async () => {
     const before = await totals();

@@ -11,4 +11,8 @@ describe('describeAuditEntry', () => {
     expect(describeAuditEntry({ action: 'order.export', details: null })).toBe('order.export');
     expect(describeAuditEntry({ action: 'health.read', details: { personName: '王芳' } })).toBe('查看健康数据 · 王芳');
   });
+
+  it('says how many persons an import wrote', () => {
+    expect(describeAuditEntry({ action: 'households.import', details: { persons: 42, created: 40, updated: 2, households: 15 } })).toBe('导入住户名册 · 42 人');
+  });
 });

@@ -6,6 +6,7 @@ export const AuditAction = z.enum([
   'checkins.read', 'checkins.missed.read', 'checkins.export', 'alerts.read', 'care_roster.read', 'help_requests.read',
   'pass.issue', 'pass.revoke', 'pass.scan', 'pass.scan.refused', 'reserve.issue',
   'volunteer.approve', 'volunteer.reject', 'volunteer.suspend', 'volunteer.reinstate', 'volunteer.phone.read', 'call_up.create', 'call_up.close',
+  'households.import',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 export const auditActionLabels: Record<AuditAction, string> = {
@@ -31,6 +32,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'volunteer.phone.read': '查看志愿者电话',
   'call_up.create': '发起志愿者召集',
   'call_up.close': '结束志愿者召集',
+  'households.import': '导入住户名册',
 };
 
 /** 查看电话 · 1号楼 1单元 101 郭丽华: what an entry was about, from what was recorded with it. */
@@ -39,6 +41,7 @@ export function describeAuditEntry(entry: { action: string; details: Record<stri
   const parts = [action.success ? auditActionLabels[action.data] : entry.action];
   const subject = [entry.details?.household, entry.details?.personName].filter((v): v is string => typeof v === 'string').join(' ');
   if (subject) parts.push(subject);
+  if (typeof entry.details?.persons === 'number') parts.push(`${entry.details.persons} 人`);
   return parts.join(' · ');
 }
 

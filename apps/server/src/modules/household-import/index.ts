@@ -45,7 +45,9 @@ export const householdImportModule: FastifyPluginAsyncZod = async (app) => {
       throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 text/csv 上传 CSV 文件的原始内容');
     }
     const planned = await planImport(app.db, request.actor, communityId, body ?? undefined, charsetOf(request.headers['content-type']));
-    return request.query.dryRun ? countImport(app.db, planned) : writeImport(app.db, planned);
+    return request.query.dryRun
+      ? countImport(app.db, planned)
+      : writeImport(app.db, planned, { actorId: request.actor.userId, communityId });
   });
 
   app.get('/households/import/template.csv', {

@@ -5,6 +5,7 @@ import { can, staffGridIds, type Actor } from '../../authorization/policy';
 import { selectRows, type Database, type DbOrTx } from '../../db/client';
 import { buildings, households, persons } from '../../db/schema';
 import { badRequest, forbidden } from '../../errors';
+import { recordAudit } from '../audit/service';
 import { CsvFormatError, decodeCsvBytes, parseCsv, type CsvRecord } from './csv';
 
 export interface ImportLineError {
@@ -181,7 +182,8 @@ function distinctHouseholds(planned: PlannedPerson[]) {
  * name and inserted or updated. Rows travel as column arrays through `unnest`, so a 1,000-row statement has 7 parameters
  * (building a 7,000-placeholder VALUES list cost more than the database's own work).
  */
-export async function writeImport(db: Database, planned: PlannedPerson[]): Promise<ImportResult> {
+/** Writes the roll and, in the same transaction, the audit entry of who imported how many persons' data. */
+export async function writeImport(db: Database, planned: PlannedPerson[], by: { actorId: string; communityId: string }): Promise<ImportResult> {
   const touched = distinctHouseholds(planned);
   return db.transaction(async (tx) => {
     const idOf = new Map<string, string>();
@@ -225,7 +227,12 @@ export async function writeImport(db: Database, planned: PlannedPerson[]): Promi
         RETURNING (xmax = 0) AS inserted`);
       for (const r of returned) if (r.inserted) created++;
     }
-    return { created, updated: planned.length - created, households: touched.length, persons: planned.length, errors: [] };
+    const result = { created, updated: planned.length - created, households: touched.length, persons: planned.length, errors: [] };
+    await recordAudit(tx, {
+      actorId: by.actorId, communityId: by.communityId, action: 'households.import', subjectType: 'community', subjectId: by.communityId,
+      details: { persons: result.persons, created: result.created, updated: result.updated, households: result.households },
+    });
+    return result;
   });
 }
 
