@@ -6,6 +6,7 @@
 // table logs each change). Seed: SWEEP_SEED (printed); runs per route: SWEEP_RUNS; only routes containing SWEEP_ROUTE.
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
+import { ErrorCode } from '@linli/shared';
 import { selectRows } from '@linli/server/db/client';
 import { createTestApp, type TestApp } from '../support/app';
 import { onPostgres } from '../support/database';
@@ -265,6 +266,7 @@ it('answers every broken input on every route with a 4xx error body, never a 5xx
           code = undefined;
         }
         if (typeof code !== 'string') fault(`${res.statusCode} without an error code`);
+        else if (!ErrorCode.safeParse(code).success) fault(`${res.statusCode} with ${code}, a code not in the shared ErrorCode list`);
         if (sweep.kind === 'valid') validRefusedBy.set(`${res.statusCode} ${String(code)}`, (validRefusedBy.get(`${res.statusCode} ${String(code)}`) ?? 0) + 1);
         const unexplained = changes.filter((c) => !allowedWritesOnRefusal.some((a) => a.route === routeKey && a.status === res.statusCode && a.table === c.table_name && a.op === c.op));
         allowedRowChanges += changes.length - unexplained.length;

@@ -122,6 +122,18 @@ describe('transport-level bad input', () => {
     expectErrorBody(res.json(), 'MALFORMED_JSON');
   });
 
+  it('a body shorter than its Content-Length → 400 BAD_REQUEST in Chinese, the framework\'s code only in details, nothing written', async () => {
+    const before = await rowCounts();
+    const res = await t.call(token, {
+      method: 'POST', url: '/api/v1/household-bindings', headers: { 'content-type': 'application/json', 'content-length': '50' }, payload: '{}',
+    });
+    expect(res.statusCode).toBe(400);
+    expectErrorBody(res.json(), 'BAD_REQUEST');
+    expect(res.json().error.message).toMatch(/请求/);
+    expect(res.json().error.details).toEqual({ reason: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' });
+    expect(await rowCounts()).toEqual(before);
+  });
+
   it('a body over 1 MB → 413 PAYLOAD_TOO_LARGE, nothing written', async () => {
     const before = await rowCounts();
     const res = await t.call(token, {

@@ -89,6 +89,22 @@ it('refuses an upload that is not multipart, and uploads into a group of another
   expect((await upload('13801110100', b4!.id, png)).statusCode).toBe(404);
 });
 
+it.each([
+  ['no boundary', 'multipart/form-data', 'garbage'],
+  ['a boundary the body never uses', 'multipart/form-data; boundary=xyz', 'garbage'],
+  ['a body cut off inside the file', 'multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n\x89PNG'],
+  ['a part without its headers', 'multipart/form-data; boundary=xyz', '--xyz\r\nthis is no header\r\n\r\nbytes\r\n--xyz--\r\n'],
+])('refuses a malformed multipart body (%s) with 400, storing nothing', async (_name, contentType, payload) => {
+  const before = await imageCount();
+  const res = await t.call((await t.login('13801110100')).token, {
+    method: 'POST', url: `/api/v1/chats/${building1}/images`, headers: { 'content-type': contentType }, payload,
+  });
+  expect(res.statusCode).toBeGreaterThanOrEqual(400);
+  expect(res.statusCode).toBeLessThan(500);
+  expect(res.json().error.code).toMatch(/^(MALFORMED_MULTIPART|VALIDATION_FAILED)$/);
+  expect(await imageCount()).toBe(before);
+});
+
 it('stops serving an image once its message is recalled', async () => {
   const { token } = await t.login('13801130200');
   const imageId = (await upload('13801130200', building1, png)).json().id;

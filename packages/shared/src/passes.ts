@@ -1,5 +1,6 @@
 // Entry passes (出入证): the community's exit policy, a pass per household, rotating QR tokens and gate scans.
 import { z } from 'zod';
+import type { ErrorCode } from './errors';
 import { isoInstant } from './instant';
 
 /** A QR token is valid this long after it was minted; the app fetches a new one before it runs out. */
@@ -17,7 +18,7 @@ export const passErrorCodes = {
   notOut: 'NOT_OUT',
   passExists: 'PASS_EXISTS',
   selfScan: 'SELF_SCAN',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 export const PassKind = z.enum(['regular', 'medical']);
 export type PassKind = z.infer<typeof PassKind>;

@@ -1,11 +1,12 @@
 // Emergency reserves (物资储备): items with a unit and low-stock threshold, and the ledger every change goes through.
 import { z } from 'zod';
+import type { ErrorCode } from './errors';
 
 export const reserveErrorCodes = {
   insufficientStock: 'INSUFFICIENT_STOCK',
   itemExists: 'RESERVE_ITEM_EXISTS',
   nobodyToDistribute: 'NOBODY_TO_DISTRIBUTE',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 export const LedgerEntryKind = z.enum(['received', 'issued', 'lost_expired']);
 export type LedgerEntryKind = z.infer<typeof LedgerEntryKind>;

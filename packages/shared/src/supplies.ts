@@ -1,6 +1,7 @@
 // Supplies: the catalog, group buys (团购) with limited stock, household orders and medicine requests (代购药).
 // Money is integer fen; the server computes every price and total, the client only sends item ids and quantities.
 import { z } from 'zod';
+import type { ErrorCode } from './errors';
 import { CalendarDay } from './checkins';
 import { isoInstant } from './instant';
 import type { Transitions } from './state-machine';
@@ -369,4 +370,4 @@ export const medicinePhotoMaxBytes = chatImageMaxBytes;
 export const medicinePhotoTypes = chatImageTypes;
 
 /** Order error codes the mini-program branches on. */
-export const supplyErrorCodes = ['OUT_OF_STOCK', 'LIMIT_EXCEEDED', 'GROUP_BUY_CLOSED', 'GROUP_BUY_NOT_OPEN', 'IDEMPOTENCY_KEY_REUSED', 'PRICE_CHANGED'] as const;
+export const supplyErrorCodes = ['OUT_OF_STOCK', 'LIMIT_EXCEEDED', 'GROUP_BUY_CLOSED', 'GROUP_BUY_NOT_OPEN', 'IDEMPOTENCY_KEY_REUSED', 'PRICE_CHANGED'] as const satisfies readonly ErrorCode[];

@@ -1,6 +1,7 @@
 // Volunteer tasks: delivering a building's packed orders (整楼配送), medicine runs, errands and care visits.
 // A task has at most one claimer; each order of a delivery task is handed over against the household's 4-digit code.
 import { z } from 'zod';
+import type { ErrorCode } from './errors';
 import type { Transitions } from './state-machine';
 import { OrderStatus } from './supplies';
 
@@ -49,7 +50,7 @@ export const maxDeliveryCodeAttempts = 5;
 export const taskErrorCodes = [
   'ALREADY_CLAIMED', 'TASK_HOLD_LIMIT', 'NOT_A_VOLUNTEER', 'NOT_CLAIMER', 'BAD_DELIVERY_CODE', 'ORDER_LOCKED', 'ALREADY_HANDED_OVER',
   'NOTHING_TO_DELIVER', 'TASK_HAS_ORDERS',
-] as const;
+] as const satisfies readonly ErrorCode[];
 export type TaskErrorCode = (typeof taskErrorCodes)[number];
 
 export const DeliveryCode = z.string().regex(/^\d{4}$/, '取件码为 4 位数字');

@@ -1,4 +1,5 @@
 // The one place that turns every failure into { error: { code, message, details } } with the right status.
+import type { ErrorCode } from '@linli/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
@@ -19,6 +20,8 @@ function fieldName(instancePath: string | undefined, params: Record<string, unkn
   const missing = params && typeof params.missingProperty === 'string' ? params.missingProperty : '';
   return [path, missing].filter(Boolean).join('.') || '(body)';
 }
+
+const frameworkErrorCodes: Partial<Record<number, ErrorCode>> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
 
 /** Errors the router raises before any route or hook runs (a malformed or overlong URL). */
 export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
@@ -105,7 +108,9 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
       return reply.status(400).send({ error: { code: 'MALFORMED_JSON', message: '请求体不是有效的 JSON' } });
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ error: { code: fe.code ?? 'BAD_REQUEST', message: fe.message } });
+      // The framework's own code and English message are no answer for a resident: a listed code, said in Chinese.
+      const code = frameworkErrorCodes[fe.statusCode] ?? 'BAD_REQUEST';
+      return reply.status(fe.statusCode).send({ error: { code, message: '请求无法处理，请检查后重试', details: { reason: fe.code ?? null } } });
     }
     if (isDatabaseUnavailable(err)) {
       request.log.error({ err }, 'database unavailable');

@@ -69,6 +69,19 @@ const postingModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opt
   });
 };
 
+/**
+ * Why an upload's body could not be read, as the caller should hear it: too large, a limit of the form, or a body
+ * that is not the multipart form it says it is (no boundary, cut short, a malformed part), which the parser throws
+ * as a plain Error: the caller's bytes, never a server fault.
+ */
+function uploadRefusal(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const { code, statusCode } = err as { code?: string; statusCode?: number };
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new AppError(413, 'PAYLOAD_TOO_LARGE', '图片不能超过 5 MB');
+  if (statusCode && statusCode >= 400 && statusCode < 500) return err;
+  return new AppError(400, 'MALFORMED_MULTIPART', '上传的内容不完整或格式有误，请重新选择图片上传', { reason: (err as Error).message });
+}
+
 /** Everything else: groups, pages, read marks, recall, mutes, members, images. */
 const groupsModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opts) => {
   app.addHook('onRequest', app.authenticate);
@@ -156,14 +169,13 @@ const groupsModule: FastifyPluginAsyncZod<ChatsModuleOptions> = async (app, opts
     const { id } = request.params;
     await accessToGroup(app.db, request.actor, id);
     if (!request.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传图片（字段名 file）');
-    const file = await request.file();
-    if (!file) throw new AppError(400, 'VALIDATION_FAILED', '没有收到图片文件', [{ field: 'file', in: 'body', message: 'missing file' }]);
     let bytes: Buffer;
     try {
+      const file = await request.file();
+      if (!file) throw new AppError(400, 'VALIDATION_FAILED', '没有收到图片文件', [{ field: 'file', in: 'body', message: 'missing file' }]);
       bytes = await file.toBuffer();
     } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'PAYLOAD_TOO_LARGE', '图片不能超过 5 MB');
-      throw err;
+      throw uploadRefusal(err);
     }
     const contentType = sniffImageType(bytes.subarray(0, 16));
     if (!contentType) throw new AppError(415, 'UNSUPPORTED_IMAGE', '只支持 JPEG、PNG 或 WebP 图片');

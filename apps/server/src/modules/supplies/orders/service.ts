@@ -16,7 +16,7 @@ import { bindingAndReplay, recentBindings, scopeOfOrder, type OrderReplay } from
 /** The OUT_OF_STOCK answer's fields (answered as they are by the route when the gate refuses from memory). */
 export const outOfStockAnswer = (itemId: string, name: string | null, remaining: number) => ({
   statusCode: 409,
-  code: 'OUT_OF_STOCK',
+  code: 'OUT_OF_STOCK' as const,
   message: name ? `「${name}」库存不足，仅剩 ${remaining}` : '该商品已售罄',
   details: { itemId, name, remaining },
 });
