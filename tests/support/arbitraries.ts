@@ -432,11 +432,17 @@ function mutate(route: SweptRoute, input: RequestInput, kind: MutationKind): fc.
     }
     case 'content-type': {
       const others = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json', 'application/xml', 'application/json; charset=utf-16', 'image/png', 'text/csv', '', 'application/json, text/plain', 'application/vnd.api+json'];
-      return pick(others.filter((type) => type !== input.contentType)).map((contentType) => ({
+      const otherType = pick(others.filter((type) => type !== input.contentType)).map((contentType) => ({
         kind,
         detail: `sent as ${contentType || '(no content-type)'} instead of ${input.contentType ?? '(no body)'}`,
         input: { ...input, contentType, body: input.body ?? (isWrite ? { a: 1 } : undefined) },
       }));
+      // A multipart body its parser cannot read: the upload route must refuse it as the caller's fault.
+      const brokenMultipart = pick([
+        { label: 'multipart without a boundary', contentType: 'multipart/form-data', rawBody: 'garbage' },
+        { label: 'multipart cut off inside its file', contentType: `multipart/form-data; boundary=${multipartBoundary}`, rawBody: `--${multipartBoundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n\x89PNG` },
+      ]).map((broken) => ({ kind, detail: `sent as ${broken.label}`, input: { ...input, body: undefined, contentType: broken.contentType, rawBody: broken.rawBody } }));
+      return fc.oneof({ arbitrary: otherType, weight: 3 }, { arbitrary: brokenMultipart, weight: 1 });
     }
     case 'empty-body': {
       const variants: { label: string; input: RequestInput }[] = [
