@@ -79,7 +79,8 @@ describe('PostgreSQL restarted during traffic', () => {
         throw new Error(`${err.message}: server exit code ${running.child.exitCode} signal ${running.child.signalCode}; outcomes since: ${JSON.stringify(tally(since))}; errors logged: ${running.lines.filter((l) => /shutting down after an error|unhandled error/.test(l)).join("\n").slice(0, 3000)}`);
       });
       recoveredAt = Math.min(...recovered().map((a) => a.endedAt));
-      await sleep(2000);
+      // Enough writes begun a second after recovery to judge it by (on a loaded machine 2 s gave only 10).
+      await waitFor('writes begun a second after recovery', () => traffic.attempts.filter((a) => a.startedAt > recoveredAt + 1000).length > 10, 30_000);
     } finally {
       await traffic.stop();
       probing = false;
@@ -195,7 +196,7 @@ describe('the database failing as a restart fails it (embedded database: runs on
       for (const method of ['query', 'exec', 'transaction']) delete driver[method];
       restoredAt = Date.now();
       outageMs = restoredAt - downAt;
-      await sleep(1500);
+      await waitFor('writes begun after the failures stopped', () => traffic.attempts.filter((a) => a.startedAt > restoredAt + 200).length >= residents.length, 30_000);
     } finally {
       await traffic.stop();
     }
