@@ -29,7 +29,7 @@ export default function AuditPage() {
 
   return (
     <PageShell title="审计日志">
-      <Text className="text-secondary audit__intro">工作人员每次查看住户的完整电话（以后还有健康数据）都会记录在这里。</Text>
+      <Text className="text-secondary audit__intro">工作人员每次查看住户的完整电话或健康数据、导出名单、导入住户名册、发放出入证等，都会记录在这里。</Text>
       <AsyncState remote={log.remote} onRetry={log.reload} isEmpty={(d) => d.items.length === 0} emptyText="还没有任何查看记录">
         {(d) => (
           <View>
