@@ -180,9 +180,9 @@ function distinctHouseholds(planned: PlannedPerson[]) {
 /**
  * Writes the planned persons in one transaction: missing households are created, persons are matched by household and
  * name and inserted or updated. Rows travel as column arrays through `unnest`, so a 1,000-row statement has 7 parameters
- * (building a 7,000-placeholder VALUES list cost more than the database's own work).
+ * (building a 7,000-placeholder VALUES list cost more than the database's own work). The audit entry (who imported
+ * how many persons' data) is written in the same transaction.
  */
-/** Writes the roll and, in the same transaction, the audit entry of who imported how many persons' data. */
 export async function writeImport(db: Database, planned: PlannedPerson[], by: { actorId: string; communityId: string }): Promise<ImportResult> {
   const touched = distinctHouseholds(planned);
   return db.transaction(async (tx) => {
