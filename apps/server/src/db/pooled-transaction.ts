@@ -33,8 +33,7 @@ export function releaseConnectionWhenBeginFails({ NodePgSession, NodePgTransacti
   if (patched.has(prototype)) return;
   patched.add(prototype);
   prototype.transaction = async function transaction(this: SessionInternals, body, config) {
-    const pooled = isPool(this.client);
-    const connection = pooled ? await (this.client as { connect: () => Promise<PoolClient> }).connect() : null;
+    const connection = isPool(this.client) ? await this.client.connect() : null;
     const Session = NodePgSession as unknown as new (...args: unknown[]) => SessionInternals;
     const session = connection ? new Session(connection, this.dialect, this.schema, this.options) : this;
     const Transaction = NodePgTransaction as unknown as new (...args: unknown[]) => nodePostgres.NodePgTransaction<Record<string, unknown>, never> & {
