@@ -144,6 +144,7 @@ describe('transport-level bad input', () => {
     });
     expect(res.statusCode).toBe(413);
     expectErrorBody(res.json(), 'PAYLOAD_TOO_LARGE');
+    expect(res.json().error.message).toBe('请求内容过大（上限 1 MB）');
     expect(await rowCounts()).toEqual(before);
   });
 

@@ -120,3 +120,22 @@ it('does not let a member post an image someone else uploaded', async () => {
   });
   expect(res.statusCode).toBe(400);
 });
+
+it('refuses a form with more parts than an image upload has, saying so, storing nothing', async () => {
+  const boundary = 'xyz';
+  const field = (name: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\nv\r\n`;
+  const payload = Buffer.concat([
+    Buffer.from(['a', 'b', 'c', 'd', 'e', 'f'].map(field).join('')),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+    png,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const before = await imageCount();
+  const res = await t.call((await t.login('13801110100')).token, {
+    method: 'POST', url: `/api/v1/chats/${building1}/images`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload,
+  });
+  expect(res.statusCode).toBe(413);
+  expect(res.json().error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { reason: 'FST_FIELDS_LIMIT' } });
+  expect(res.json().error.message).toContain('一张图片');
+  expect(await imageCount()).toBe(before);
+});

@@ -305,7 +305,7 @@ describe('malformed files', () => {
     expect(big.json()).toMatchObject({ created: 1, persons: 1 });
     const tooBig = await upload(phones.admin, `${csv('2号楼,5,201,大文件,户主,1980,否,,')}${padding.repeat(3)}`);
     expect(tooBig.statusCode).toBe(413);
-    expect(tooBig.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(tooBig.json().error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: '请求内容过大（上限 5 MB）', details: { limitBytes: 5 * 1024 * 1024 } });
   });
 
   it('rejects an Excel workbook with a hint, and JSON with 415', async () => {

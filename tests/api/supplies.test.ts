@@ -439,6 +439,7 @@ describe('medicine requests (代购药)', () => {
     expect(fake.statusCode).toBe(400);
     const huge = await t.call(me.token, { method: 'PUT', url: `/api/v1/medicine-requests/${id}/photo`, headers: { 'content-type': 'image/png' }, payload: Buffer.concat([png, Buffer.alloc(5 * 1024 * 1024)]) });
     expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.message).toBe('请求内容过大（上限 5 MB）');
     const text = await t.call(me.token, { method: 'PUT', url: `/api/v1/medicine-requests/${id}/photo`, headers: { 'content-type': 'text/plain' }, payload: 'hi' });
     expect(text.statusCode).toBe(415);
     const [row] = await t.db.select().from(medicineRequests).where(eq(medicineRequests.id, id));

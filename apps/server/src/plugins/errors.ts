@@ -54,6 +54,9 @@ function unstorableText(value: unknown, depth = 0): { path: string[]; nul: boole
   return null;
 }
 
+/** 1048576 → "1 MB", 5242880 → "5 MB", 1572864 → "1.5 MB". */
+const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+
 /** What an error answer says: an AppError, or the same fields without an Error behind them (a refusal in a rush). */
 export type ErrorAnswer = Pick<AppError, 'statusCode' | 'code' | 'message' | 'details'>;
 
@@ -99,7 +102,9 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
     }
     const fe = err as FastifyError;
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) {
-      return reply.status(413).send({ error: { code: 'PAYLOAD_TOO_LARGE', message: '请求内容过大（上限 1 MB）' } });
+      // The route's own limit (5 MB for a roll or a photo), not the 1 MB most routes take.
+      const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1024 * 1024;
+      return reply.status(413).send({ error: { code: 'PAYLOAD_TOO_LARGE', message: `请求内容过大（上限 ${megabytes(limit)}）`, details: { limitBytes: limit } } });
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.statusCode === 415) {
       return reply.status(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `不支持的内容类型：${request.headers['content-type'] ?? '(无)'}` } });

@@ -170,8 +170,8 @@ export class LocalHub {
   /** Registers a socket at once, before its groups are known; `join` completes it. */
   addJoining(connection: ChatConnection) {
     connection.groupsKnown = false;
-    this.connections.add(connection);
-    addTo(this.byUser, connection.userId, connection);
+    connection.buildingIds = new Set();
+    this.add(connection);
     this.joining.add(connection);
   }
 

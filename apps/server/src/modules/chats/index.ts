@@ -78,6 +78,10 @@ function uploadRefusal(err: unknown): unknown {
   if (err instanceof AppError) return err;
   const { code, statusCode } = err as { code?: string; statusCode?: number };
   if (code === 'FST_REQ_FILE_TOO_LARGE') return new AppError(413, 'PAYLOAD_TOO_LARGE', '图片不能超过 5 MB');
+  // Too many parts before the file (the form's limits): its own words, not the JSON body's "上限 1 MB".
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_FILES_LIMIT') {
+    return new AppError(413, 'PAYLOAD_TOO_LARGE', '表单内容过多：每次只上传一张图片（字段名 file）', { reason: code });
+  }
   if (statusCode && statusCode >= 400 && statusCode < 500) return err;
   return new AppError(400, 'MALFORMED_MULTIPART', '上传的内容不完整或格式有误，请重新选择图片上传', { reason: (err as Error).message });
 }
