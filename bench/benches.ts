@@ -14,6 +14,6 @@ export const benches: BenchEntry[] = [
   { name: 'chat-fanout', about: '500 sockets, Redis figures with REDIS_URL, 5,000 idle sockets, ≈ 3 min', load: async () => (await import('./chat-fanout/chat-fanout.bench')).runChatFanoutBench },
   { name: 'sockets-10k', about: '10,000 idle sockets + fan-out to a 500-member building, ≈ 3 min', load: async () => (await import('./sockets-10k/sockets-10k.bench')).runSockets10kBench },
   { name: 'flash-sale', about: '600 households rush 500 items, 3 rounds', load: async () => (await import('./flash-sale/flash-sale.bench')).runFlashSaleBench },
-  { name: 'checkin-burst', about: '5,000 household check-ins: saturation, then one open-loop minute each, ≈ 2.5 min', load: async () => (await import('./checkin-burst/checkin-burst.bench')).runCheckinBurstBench },
+  { name: 'checkin-burst', about: '5,000 household check-ins: saturation (two runs each), then one open-loop minute each, ≈ 2.5 min', load: async () => (await import('./checkin-burst/checkin-burst.bench')).runCheckinBurstBench },
   { name: 'claim-rush', about: 'claim + release race (CLAIM_RUSH_CLAIMS, default 6,000)', load: async () => (await import('./claim-rush/claim-rush.bench')).runClaimRushBench },
 ];
