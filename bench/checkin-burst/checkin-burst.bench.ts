@@ -4,7 +4,7 @@
 // - saturation: 32 keep-alive connections, closed loop, all 5,000 as fast as the server takes them → throughput and
 //   its ratio (and the p99 at saturation, which Little's law ties to 32 / throughput). Each side runs twice, alternating
 //   (ceiling, ours, ceiling, ours), and each side's better run counts: a side's first run is often the slower (seen up to
-//   40 %), so one run of ours against the better of two ceilings understated ours;
+//   40 %), so one run of ours against the better of two ceilings could understate ours;
 // - the issue's own scenario for latency: the 5,000 submissions arriving within one minute (open loop, arrival times
 //   drawn uniformly at random over 60 s, ~83/s, the same times for both) → p50/p99 from each scheduled send.
 // Target: ≥ 0.80 of the ceiling (saturation) with p99 < 50 ms (5,000 within one minute).
